@@ -1,0 +1,19 @@
+import type { Kyselify } from 'drizzle-orm/kysely';
+import type { ColumnType, Generated } from 'kysely';
+import type * as schema from './schema';
+
+/** Query types for Kysely, derived from the one schema (schema.ts), with database column names. */
+export interface DB {
+  orgs: Kyselify<typeof schema.orgs>;
+  users: Kyselify<typeof schema.users>;
+  sessions: Kyselify<typeof schema.sessions>;
+  login_failures: Kyselify<typeof schema.loginFailures>;
+  settings: Kyselify<typeof schema.settings>;
+  audit_log: Kyselify<typeof schema.auditLog>;
+  niangjia_migrations: {
+    tag: string;
+    hash: string;
+    applied_at: ColumnType<Date, never, never>;
+    id: Generated<number>;
+  };
+}
