@@ -52,7 +52,14 @@ export const ROLES = {
     'assistance:propose',
     'reports:read',
   ],
-  rights_officer: ['org:read', 'person:read_full', 'registry:read', 'rights:read', 'rights:write', 'reports:read'],
+  rights_officer: [
+    'org:read',
+    'person:read_full',
+    'registry:read',
+    'rights:read',
+    'rights:write',
+    'reports:read',
+  ],
   employment_officer: [
     'org:read',
     'registry:read',

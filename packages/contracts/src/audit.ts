@@ -49,4 +49,6 @@ export const AuditQuery = z.object({
 });
 export type AuditQuery = z.infer<typeof AuditQuery>;
 
-export const AuditList = z.object({ items: z.array(AuditEntry), total: z.number().int() }).meta({ id: 'AuditList' });
+export const AuditList = z
+  .object({ items: z.array(AuditEntry), total: z.number().int() })
+  .meta({ id: 'AuditList' });

@@ -38,7 +38,13 @@ export type OrgDetail = z.infer<typeof OrgDetail>;
 
 export const OrgListQuery = z.object({
   parent: OrgCode.optional().meta({ description: "Children of this node; default: the user's own node" }),
-  q: z.string().trim().min(1).max(50).optional().meta({ description: 'Search the whole subtree by code or name' }),
+  q: z
+    .string()
+    .trim()
+    .min(1)
+    .max(50)
+    .optional()
+    .meta({ description: 'Search the whole subtree by code or name' }),
   includeInactive: z.stringbool().default(false),
 });
 export type OrgListQuery = z.infer<typeof OrgListQuery>;

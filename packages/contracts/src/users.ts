@@ -30,7 +30,9 @@ export const User = z
 export type User = z.infer<typeof User>;
 
 export const UserListQuery = z.object({
-  org: OrgCode.optional().meta({ description: "Users of this node's subtree; default: the user's own scope" }),
+  org: OrgCode.optional().meta({
+    description: "Users of this node's subtree; default: the user's own scope",
+  }),
   q: z.string().trim().min(1).max(50).optional(),
   role: RoleName.optional(),
   active: z.stringbool().optional(),

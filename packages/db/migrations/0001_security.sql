@@ -49,6 +49,14 @@ CREATE POLICY audit_read ON audit_log FOR SELECT TO niangjia_app
   USING (niangjia_in_scope(org_id));--> statement-breakpoint
 CREATE POLICY audit_append ON audit_log FOR INSERT TO niangjia_app
   WITH CHECK (org_id IS NULL OR niangjia_in_scope(org_id));--> statement-breakpoint
+-- A scoped user may end the sessions of users in its scope (logout, deactivation, password reset).
+CREATE POLICY sessions_end ON sessions FOR DELETE TO niangjia_app
+  USING (EXISTS (SELECT 1 FROM users u WHERE u.id = user_id));--> statement-breakpoint
+-- Organisation codes are unique in the whole system: creating one must know of codes outside
+-- the scope. This answers that question and nothing else.
+CREATE OR REPLACE FUNCTION niangjia_org_code_taken(c text) RETURNS boolean
+  LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp
+  AS $$ SELECT EXISTS (SELECT 1 FROM orgs WHERE code = c) $$;--> statement-breakpoint
 -- The audit trail is append-only for everyone, the owner included.
 REVOKE UPDATE, DELETE, TRUNCATE ON audit_log FROM niangjia_app;--> statement-breakpoint
 CREATE OR REPLACE FUNCTION niangjia_audit_append_only() RETURNS trigger

@@ -4,3 +4,8 @@ export { DataDirLockedError, type LockHolder } from './lock';
 export { listMigrations, migrate, pendingMigrations } from './migrate';
 export type { DB } from './types';
 export { DatabaseError } from './worker-client';
+
+/** PostgreSQL's unique_violation (23505), from either backend. */
+export function isUniqueViolation(err: unknown): boolean {
+  return (err as { code?: string } | null)?.code === '23505';
+}

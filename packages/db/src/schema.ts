@@ -5,6 +5,7 @@
  */
 import { sql } from 'drizzle-orm';
 import {
+  type AnyPgColumn,
   bigserial,
   boolean,
   check,
@@ -17,7 +18,7 @@ import {
   uuid,
 } from 'drizzle-orm/pg-core';
 
-const tz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+const tz = <N extends string>(name: N) => timestamp(name, { withTimezone: true, mode: 'date' });
 
 export const orgs = pgTable(
   'orgs',
@@ -26,7 +27,7 @@ export const orgs = pgTable(
     code: text('code').notNull().unique(),
     name: text('name').notNull(),
     level: text('level').notNull(),
-    parentId: uuid('parent_id').references((): any => orgs.id),
+    parentId: uuid('parent_id').references((): AnyPgColumn => orgs.id),
     /** Codes from the root down to this node: '/000000/640000/640100/640104/'. Scope is a prefix. */
     path: text('path').notNull().unique(),
     active: boolean('active').notNull().default(true),
@@ -85,7 +86,10 @@ export const loginFailures = pgTable(
     clientAddress: inet('client_address'),
     at: tz('at').notNull().defaultNow(),
   },
-  (t) => [index('login_failures_username_idx').on(t.username, t.at), index('login_failures_addr_idx').on(t.clientAddress, t.at)],
+  (t) => [
+    index('login_failures_username_idx').on(t.username, t.at),
+    index('login_failures_addr_idx').on(t.clientAddress, t.at),
+  ],
 );
 
 /** Installation-wide settings shared by every server process (the generated session secret, ...). */

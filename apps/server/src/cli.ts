@@ -1,0 +1,161 @@
+import { ORG_LEVELS, type OrgLevel } from '@niangjia/contracts';
+import { Database, DataDirLockedError, migrate } from '@niangjia/db';
+import { Command, Option } from 'commander';
+import { type Config, ConfigError, loadConfig } from './config';
+import { runDemo } from './demo';
+import { hashPassword } from './modules/identity/passwords';
+import { createUser } from './modules/identity/users';
+import { createOrg } from './modules/orgs/service';
+import { asOperator, isRole, print, rootOrg } from './operator';
+import { serve } from './serve';
+
+/** Opens the database for one command (taking the embedded data directory), migrated. */
+async function withDatabase<T>(
+  config: Config,
+  command: string,
+  fn: (db: Database) => Promise<T>,
+): Promise<T> {
+  const db = await Database.open({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    command,
+    poolSize: 2,
+  });
+  try {
+    await migrate(db);
+    return await fn(db);
+  } finally {
+    await db.close();
+  }
+}
+
+function program(): Command {
+  const config = () => loadConfig();
+  const cmd = new Command('niangjia')
+    .description('niangjia 娘家: the workers’ service center platform')
+    .showHelpAfterError();
+
+  cmd
+    .command('serve')
+    .description('start the HTTP server (migrates the database first)')
+    .option('--demo-if-empty', 'on an empty installation, create the demo world')
+    .action(async (opts: { demoIfEmpty?: boolean }) => {
+      await serve(config(), { demoIfEmpty: Boolean(opts.demoIfEmpty) });
+    });
+
+  cmd
+    .command('migrate')
+    .description('apply pending database migrations')
+    .action(async () => {
+      await withDatabase(config(), 'niangjia migrate', async (db) => {
+        const applied = await migrate(db);
+        print(applied.length ? `Applied: ${applied.join(', ')}` : 'The database is up to date.');
+      });
+    });
+
+  const org = cmd.command('org').description('organisations');
+  org
+    .command('add')
+    .description('add an organisation (without --parent: the root, on an empty installation)')
+    .argument('<code>', 'unique code, e.g. 640104')
+    .argument('<name>', 'name, e.g. 兴庆区总工会')
+    .addOption(new Option('--level <level>', 'level').choices(ORG_LEVELS).makeOptionMandatory())
+    .option('--parent <code>', 'parent organisation code')
+    .action(async (code: string, name: string, opts: { level: OrgLevel; parent?: string }) => {
+      await withDatabase(config(), `niangjia org add ${code}`, async (db) => {
+        if (!opts.parent) {
+          if (await rootOrg(db))
+            throw new UsageError('There is already a root organisation: give --parent CODE');
+          await db.system((tx) =>
+            tx
+              .insertInto('orgs')
+              .values({ code, name, level: opts.level, path: `/${code}/` })
+              .execute(),
+          );
+        } else {
+          const parentCode = opts.parent;
+          await asOperator(db, (ctx) => createOrg(ctx, { code, name, level: opts.level, parentCode }));
+        }
+        print(`Added organisation ${code} ${name}.`);
+      });
+    });
+
+  const user = cmd.command('user').description('users');
+  user
+    .command('add')
+    .description('add a user at an organisation with one or more roles')
+    .argument('<username>')
+    .requiredOption('--org <code>', 'organisation code')
+    .requiredOption('--role <role...>', 'role (repeat for several)')
+    .requiredOption('--password <password>', 'initial password (at least 10 characters)')
+    .option('--name <display name>', 'display name (default: the username)')
+    .action(
+      async (username: string, opts: { org: string; role: string[]; password: string; name?: string }) => {
+        const bad = opts.role.filter((r) => !isRole(r));
+        if (bad.length) throw new UsageError(`Unknown role ${bad.join(', ')}`);
+        const { CreateUser } = await import('@niangjia/contracts');
+        const input = CreateUser.safeParse({
+          username,
+          displayName: opts.name ?? username,
+          orgCode: opts.org,
+          roles: opts.role,
+          password: opts.password,
+        });
+        if (!input.success) throw new UsageError(input.error.issues.map((i) => i.message).join('; '));
+        await withDatabase(config(), `niangjia user add ${username}`, async (db) => {
+          const passwordHash = await hashPassword(input.data.password);
+          await asOperator(db, (ctx) =>
+            createUser(ctx, input.data, passwordHash, { mustChangePassword: false }),
+          );
+          print(`Added user ${input.data.username} at ${opts.org} (${opts.role.join(', ')}).`);
+        });
+      },
+    );
+
+  cmd
+    .command('demo')
+    .description('create the demo world (organisations of Yinchuan, one user per role at 640104); idempotent')
+    .action(async () => {
+      const c = config();
+      await withDatabase(c, 'niangjia demo', async (db) => {
+        const { bootstrap } = await import('./operator');
+        await bootstrap(db, c);
+        await runDemo(db, c);
+      });
+    });
+
+  cmd
+    .command('openapi')
+    .description('write the OpenAPI document')
+    .option('--out <file>', 'file to write (default: standard output)')
+    .action(async (opts: { out?: string }) => {
+      const { writeOpenApi } = await import('./openapi');
+      await writeOpenApi(opts.out);
+    });
+  return cmd;
+}
+
+class UsageError extends Error {}
+
+export async function main(argv: string[]): Promise<void> {
+  try {
+    await program().parseAsync(argv);
+  } catch (err) {
+    if (err instanceof ConfigError || err instanceof DataDirLockedError || err instanceof UsageError) {
+      console.error(err.message);
+      process.exit(2);
+    }
+    const e = err as { code?: string; status?: number; message?: string };
+    // An AppError from a service: the operator's input was refused.
+    if (typeof e.status === 'number' && e.status < 500) {
+      console.error(`Refused: ${e.message}`);
+      process.exit(1);
+    }
+    console.error(err);
+    process.exit(1);
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith('/cli.ts')) {
+  await main(process.argv);
+}

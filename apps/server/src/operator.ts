@@ -1,0 +1,122 @@
+import { randomBytes } from 'node:crypto';
+import { userInfo } from 'node:os';
+import { permissionsOf, ROLE_NAMES, type Role } from '@niangjia/contracts';
+import type { Database } from '@niangjia/db';
+import type { Config } from './config';
+import type { Actor, Ctx } from './http/context';
+import { hashPassword } from './modules/identity/passwords';
+
+/** Writes a line for the operator (the console, not the log). */
+export function print(line = ''): void {
+  process.stdout.write(`${line}\n`);
+}
+
+export async function rootOrg(db: Database) {
+  return db.kysely.selectFrom('orgs').selectAll().where('parent_id', 'is', null).executeTakeFirst();
+}
+
+/**
+ * The operator at the console acts on the whole tree through the same services and the same
+ * row-level security as a signed-in admin; the audit trail names them as cli:<system user>.
+ */
+export async function asOperator<T>(db: Database, fn: (ctx: Ctx) => Promise<T>): Promise<T> {
+  const root = await rootOrg(db);
+  if (!root)
+    throw new Error('There is no organisation yet: start the server once, or run `niangjia org add` first');
+  const roles: Role[] = ['admin'];
+  const actor: Actor = {
+    userId: '',
+    username: `cli:${userInfo().username}`,
+    displayName: 'operator',
+    orgId: root.id,
+    orgCode: root.code,
+    orgName: root.name,
+    orgLevel: root.level,
+    orgPath: root.path,
+    roles,
+    permissions: permissionsOf(roles),
+    mustChangePassword: false,
+    sessionTokenHash: '',
+  };
+  return db.scoped({ userId: '', orgPath: root.path }, (tx) =>
+    fn({ tx, actor, requestId: `cli-${randomBytes(4).toString('hex')}`, clientAddress: null }),
+  );
+}
+
+/**
+ * First start: creates the root organisation when there is none, and the `admin` user when there
+ * are no users, with NIANGJIA_ADMIN_PASSWORD or a random password printed once.
+ * Returns whether the installation was empty.
+ */
+export async function bootstrap(db: Database, config: Config): Promise<{ fresh: boolean }> {
+  const anyUser = await db.kysely.selectFrom('users').select('id').limit(1).executeTakeFirst();
+  if (anyUser) return { fresh: false };
+  const password = config.adminPassword ?? randomBytes(12).toString('base64url');
+  const passwordHash = await hashPassword(password);
+  await db.system(async (tx) => {
+    let root = await tx.selectFrom('orgs').select(['id']).where('parent_id', 'is', null).executeTakeFirst();
+    if (!root) {
+      root = await tx
+        .insertInto('orgs')
+        .values({
+          code: config.rootOrg.code,
+          name: config.rootOrg.name,
+          level: 'national',
+          path: `/${config.rootOrg.code}/`,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+    }
+    const admin = await tx
+      .insertInto('users')
+      .values({
+        username: 'admin',
+        display_name: '系统管理员',
+        org_id: root.id,
+        roles: ['admin'],
+        password_hash: passwordHash,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await tx
+      .insertInto('audit_log')
+      .values({
+        username: 'system',
+        org_id: root.id,
+        action: 'create',
+        entity: 'user',
+        entity_id: admin.id,
+        changes: JSON.stringify({
+          username: { before: null, after: 'admin' },
+          roles: { before: null, after: ['admin'] },
+        }),
+      })
+      .execute();
+  });
+  print('First start: created the user "admin" at the root organisation.');
+  if (config.adminPassword) print('Its password is the one in NIANGJIA_ADMIN_PASSWORD.');
+  else print(`Its password, shown only this once: ${password}`);
+  return { fresh: true };
+}
+
+/** The secret that signs session cookies: configured, or generated once and kept in the database. */
+export async function sessionSecret(db: Database, config: Config): Promise<string> {
+  if (config.sessionSecret) return config.sessionSecret;
+  return db.system(async (tx) => {
+    await tx
+      .insertInto('settings')
+      .values({ key: 'session_secret', value: randomBytes(32).toString('base64url') })
+      .onConflict((oc) => oc.column('key').doNothing())
+      .execute();
+    const row = await tx
+      .selectFrom('settings')
+      .select('value')
+      .where('key', '=', 'session_secret')
+      .executeTakeFirstOrThrow();
+    return row.value;
+  });
+}
+
+export function isRole(value: string): value is Role {
+  return (ROLE_NAMES as string[]).includes(value);
+}

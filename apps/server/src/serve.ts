@@ -1,0 +1,51 @@
+import { Database, migrate } from '@niangjia/db';
+import { buildApp } from './app';
+import type { Config } from './config';
+import { runDemo } from './demo';
+import { bootstrap, print, sessionSecret } from './operator';
+
+/** Starts the server: database, migrations, first-start set-up, HTTP; stops cleanly on SIGTERM. */
+export async function serve(config: Config, { demoIfEmpty = false } = {}): Promise<void> {
+  const db = await Database.open({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    command: 'niangjia serve',
+    poolSize: config.poolSize,
+  });
+  let app: Awaited<ReturnType<typeof buildApp>> | undefined;
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    app?.log.info({ signal }, 'shutting down: finishing requests in flight');
+    // Refuse to hang: a stuck request must not keep the data directory locked forever.
+    const force = setTimeout(() => {
+      console.error('shutdown took longer than 15 s: exiting');
+      process.exit(1);
+    }, 15_000);
+    force.unref();
+    try {
+      await app?.close();
+    } finally {
+      await db.close();
+      clearTimeout(force);
+    }
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+  process.once('SIGINT', () => void stop('SIGINT'));
+  try {
+    const applied = await migrate(db);
+    if (applied.length) print(`Database migrated: ${applied.join(', ')}`);
+    const { fresh } = await bootstrap(db, config);
+    if (fresh && demoIfEmpty) await runDemo(db, config);
+    app = await buildApp({ config, db, sessionSecret: await sessionSecret(db, config) });
+    await app.listen({ port: config.port, host: config.host });
+    const where = config.databaseUrl ? 'PostgreSQL server' : `embedded database in ${config.dataDir}`;
+    print(`niangjia is listening on http://${config.host}:${config.port} (${where})`);
+  } catch (err) {
+    await app?.close().catch(() => {});
+    await db.close();
+    throw err;
+  }
+}
