@@ -49,7 +49,10 @@ CREATE POLICY audit_read ON audit_log FOR SELECT TO niangjia_app
   USING (niangjia_in_scope(org_id));--> statement-breakpoint
 CREATE POLICY audit_append ON audit_log FOR INSERT TO niangjia_app
   WITH CHECK (org_id IS NULL OR niangjia_in_scope(org_id));--> statement-breakpoint
--- A scoped user may end the sessions of users in its scope (logout, deactivation, password reset).
+-- A scoped user may see and end the sessions of users in its scope (logout, deactivation,
+-- password reset). A DELETE with a WHERE clause needs the rows visible, hence both policies.
+CREATE POLICY sessions_see ON sessions FOR SELECT TO niangjia_app
+  USING (EXISTS (SELECT 1 FROM users u WHERE u.id = user_id));--> statement-breakpoint
 CREATE POLICY sessions_end ON sessions FOR DELETE TO niangjia_app
   USING (EXISTS (SELECT 1 FROM users u WHERE u.id = user_id));--> statement-breakpoint
 -- Organisation codes are unique in the whole system: creating one must know of codes outside

@@ -1,0 +1,52 @@
+import { defineConfig } from 'vitest/config';
+
+// Three tiers: pure unit tests; the database tier, once on the embedded database and once on a
+// PostgreSQL server when NIANGJIA_TEST_DATABASE_URL is set; and browser journeys in Chromium.
+const serverUrl = process.env.NIANGJIA_TEST_DATABASE_URL;
+const dbTests = ['packages/db/test/**/*.test.ts', 'apps/server/test/**/*.test.ts'];
+
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: 'unit',
+          include: ['packages/*/src/**/*.test.ts', 'apps/server/src/**/*.test.ts'],
+        },
+      },
+      {
+        test: {
+          name: 'db:pglite',
+          include: dbTests,
+          env: { NIANGJIA_TEST_BACKEND: 'pglite' },
+          globalSetup: ['apps/server/test/global-setup.ts'],
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+        },
+      },
+      ...(serverUrl
+        ? [
+            {
+              test: {
+                name: 'db:postgres',
+                include: dbTests,
+                env: { NIANGJIA_TEST_BACKEND: 'postgres' },
+                globalSetup: ['apps/server/test/global-setup.ts'],
+                testTimeout: 30_000,
+                hookTimeout: 60_000,
+              },
+            },
+          ]
+        : []),
+      {
+        test: {
+          name: 'e2e',
+          include: ['e2e/**/*.test.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 180_000,
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});
