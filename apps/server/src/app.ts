@@ -30,6 +30,8 @@ import { systemRoutes } from './modules/system/routes';
 declare module 'fastify' {
   interface FastifyInstance {
     resolveActor(token: string): Promise<Actor | undefined>;
+    /** Every API route with its declared access (the scope test walks them all). */
+    apiRoutes: { method: string; url: string; access: Access }[];
   }
 }
 
@@ -136,11 +138,16 @@ export async function buildApp({ config, db, sessionSecret, logger }: AppOptions
   });
 
   // --- Access: every API route declares who may call it, or the server refuses to start.
+  const apiRoutes: FastifyInstance['apiRoutes'] = [];
+  app.decorate('apiRoutes', apiRoutes);
   app.addHook('onRoute', (route) => {
     const url = route.url;
     const isApi = url.startsWith('/api/v1/') || url === '/healthz' || url === '/readyz';
-    if (isApi && !route.config?.access)
-      throw new Error(`route ${route.method} ${url} declares no access: set config.access`);
+    if (!isApi) return;
+    const access = route.config?.access;
+    if (!access) throw new Error(`route ${route.method} ${url} declares no access: set config.access`);
+    for (const method of [route.method].flat())
+      if (method !== 'HEAD') apiRoutes.push({ method, url, access });
   });
 
   app.decorate('resolveActor', (token: string) =>

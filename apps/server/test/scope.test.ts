@@ -1,0 +1,215 @@
+import type { FastifyInstance, InjectOptions } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type TestApp, testApp } from './harness';
+
+/**
+ * Data scope, for every route: a user at 640105 (西夏区) holding every permission must not reach
+ * anything of 640104 (兴庆区). Each route of the API has a probe here aimed at 640104's data;
+ * a route without a probe fails the suite, so a new route cannot skip this test.
+ */
+let t: TestApp;
+let outsider: string; // admin at 640105
+let insider: string; // admin at 640104
+let xqUserId: string;
+const routes: { method: string; url: string; access: string }[] = [];
+
+beforeAll(async () => {
+  t = await testApp();
+  const root = await t.login('admin');
+  const res = await t.app.inject({
+    method: 'POST',
+    url: '/api/v1/users',
+    headers: { cookie: root },
+    payload: {
+      username: 'xx-admin',
+      displayName: '西夏区管理员',
+      orgCode: '640105',
+      roles: ['admin'],
+      password: 'outsider-password-1',
+    },
+  });
+  expect(res.statusCode).toBe(201);
+  outsider = await t.login('xx-admin', 'outsider-password-1');
+  await t.app.inject({
+    method: 'POST',
+    url: '/api/v1/me/password',
+    headers: { cookie: outsider },
+    payload: { currentPassword: 'outsider-password-1', newPassword: 'outsider-password-2' },
+  });
+  insider = await t.login('xq-admin');
+  const users = await t.app.inject({ url: '/api/v1/users?q=xq-caseworker', headers: { cookie: insider } });
+  xqUserId = users.json().items[0].id;
+  collect(t.app);
+});
+afterAll(() => t?.close());
+
+function collect(app: FastifyInstance) {
+  routes.push(...app.apiRoutes);
+}
+
+type Probe = (ids: { xqUserId: string }) => InjectOptions & { expect: number[] };
+const PROBES: Record<string, Probe> = {
+  'GET /healthz': () => ({ method: 'GET', url: '/healthz', expect: [200] }),
+  'GET /readyz': () => ({ method: 'GET', url: '/readyz', expect: [200] }),
+  'POST /api/v1/auth/login': () => ({
+    method: 'POST',
+    url: '/api/v1/auth/login',
+    payload: { username: 'xq-caseworker', password: 'wrong-password' },
+    expect: [401],
+  }),
+  'POST /api/v1/auth/logout': () => ({ method: 'POST', url: '/api/v1/auth/logout', expect: [] }),
+  'GET /api/v1/me': () => ({ method: 'GET', url: '/api/v1/me', expect: [200] }),
+  'POST /api/v1/me/password': () => ({
+    method: 'POST',
+    url: '/api/v1/me/password',
+    payload: { currentPassword: 'wrong-password', newPassword: 'whatever-password' },
+    expect: [400],
+  }),
+  'GET /api/v1/orgs': () => ({ method: 'GET', url: '/api/v1/orgs?parent=640104', expect: [404] }),
+  'GET /api/v1/orgs/:code': () => ({ method: 'GET', url: '/api/v1/orgs/640104001', expect: [404] }),
+  'POST /api/v1/orgs': () => ({
+    method: 'POST',
+    url: '/api/v1/orgs',
+    payload: { code: '640104999', name: 'x', level: 'grassroots', parentCode: '640104' },
+    expect: [404],
+  }),
+  'PATCH /api/v1/orgs/:code': () => ({
+    method: 'PATCH',
+    url: '/api/v1/orgs/640104001',
+    payload: { name: 'hijacked' },
+    expect: [404],
+  }),
+  'POST /api/v1/orgs/:code/move': () => ({
+    method: 'POST',
+    url: '/api/v1/orgs/640104001/move',
+    payload: { parentCode: '640105' },
+    expect: [404],
+  }),
+  'POST /api/v1/orgs/:code/deactivate': () => ({
+    method: 'POST',
+    url: '/api/v1/orgs/640104001/deactivate',
+    expect: [404],
+  }),
+  'POST /api/v1/orgs/:code/activate': () => ({
+    method: 'POST',
+    url: '/api/v1/orgs/640104001/activate',
+    expect: [404],
+  }),
+  'GET /api/v1/users': () => ({ method: 'GET', url: '/api/v1/users?org=640104', expect: [404] }),
+  'POST /api/v1/users': () => ({
+    method: 'POST',
+    url: '/api/v1/users',
+    payload: {
+      username: 'intruder',
+      displayName: 'x',
+      orgCode: '640104',
+      roles: ['admin'],
+      password: 'long-enough-pw',
+    },
+    expect: [404],
+  }),
+  'GET /api/v1/users/:id': (ids) => ({ method: 'GET', url: `/api/v1/users/${ids.xqUserId}`, expect: [404] }),
+  'PATCH /api/v1/users/:id': (ids) => ({
+    method: 'PATCH',
+    url: `/api/v1/users/${ids.xqUserId}`,
+    payload: { displayName: 'hijacked' },
+    expect: [404],
+  }),
+  'POST /api/v1/users/:id/deactivate': (ids) => ({
+    method: 'POST',
+    url: `/api/v1/users/${ids.xqUserId}/deactivate`,
+    expect: [404],
+  }),
+  'POST /api/v1/users/:id/activate': (ids) => ({
+    method: 'POST',
+    url: `/api/v1/users/${ids.xqUserId}/activate`,
+    expect: [404],
+  }),
+  'POST /api/v1/users/:id/password': (ids) => ({
+    method: 'POST',
+    url: `/api/v1/users/${ids.xqUserId}/password`,
+    payload: { password: 'taken-over-password' },
+    expect: [404],
+  }),
+  'GET /api/v1/audit': () => ({ method: 'GET', url: '/api/v1/audit?username=xq-admin', expect: [200] }),
+};
+
+describe('every route declares its access and keeps to the scope', () => {
+  it('has a probe for every API route', () => {
+    const names = routes.map((r) => `${r.method} ${r.url}`);
+    expect(names.length).toBeGreaterThan(15);
+    expect(names.filter((n) => !PROBES[n])).toEqual([]);
+  });
+
+  it('answers 401 without a session on every non-public route', async () => {
+    for (const r of routes.filter((r) => r.access !== 'public')) {
+      const { expect: _e, ...probe } = PROBES[`${r.method} ${r.url}`]?.({ xqUserId }) ?? { expect: [] };
+      const res = await t.app.inject(probe);
+      expect(res.statusCode, `${r.method} ${r.url}`).toBe(401);
+    }
+  });
+
+  it('answers 403 to a signed-in user lacking the permission', async () => {
+    const caseworker = await t.login('xq-caseworker');
+    const guarded = routes.filter((r) => r.access.includes(':') && !['org:read'].includes(r.access));
+    expect(guarded.length).toBeGreaterThan(8);
+    for (const r of guarded) {
+      const { expect: _e, ...probe } = PROBES[`${r.method} ${r.url}`]?.({ xqUserId }) ?? { expect: [] };
+      const res = await t.app.inject({ ...probe, headers: { cookie: caseworker } });
+      expect(res.statusCode, `${r.method} ${r.url}`).toBe(403);
+    }
+  });
+
+  it('hides everything of another subtree from a user holding every permission', async () => {
+    for (const r of routes) {
+      const p = PROBES[`${r.method} ${r.url}`]?.({ xqUserId });
+      if (!p || p.expect.length === 0) continue;
+      const { expect: expected, ...probe } = p;
+      const res = await t.app.inject({ ...probe, headers: { cookie: outsider } });
+      expect(expected, `${r.method} ${r.url} answered ${res.statusCode} ${res.body}`).toContain(
+        res.statusCode,
+      );
+      // Whatever it answers, nothing of 640104 is in it (a 404 only repeats the code it was asked for).
+      const shown =
+        res.statusCode === 404
+          ? res.body.replace(/Organisation \d+ not found/, 'Organisation CODE not found')
+          : res.body;
+      expect(shown, `${r.method} ${r.url}`).not.toMatch(/640104|兴庆/);
+      if (res.statusCode === 404) expect(res.json().error.code).toBe('not_found');
+    }
+    // And nothing was changed by those attempts.
+    const org = await t.app.inject({ url: '/api/v1/orgs/640104001', headers: { cookie: insider } });
+    expect(org.json()).toMatchObject({ name: '兴庆区环卫服务中心工会', parentCode: '640104', active: true });
+    const user = await t.app.inject({ url: `/api/v1/users/${xqUserId}`, headers: { cookie: insider } });
+    expect(user.json()).toMatchObject({ displayName: '李帮扶', active: true });
+  });
+
+  it('GET /orgs/{code} answers 200 inside the subtree and the same 404 outside as for a code that does not exist', async () => {
+    const inside = await t.app.inject({ url: '/api/v1/orgs/640104001', headers: { cookie: insider } });
+    expect(inside.statusCode).toBe(200);
+    const sibling = await t.app.inject({ url: '/api/v1/orgs/640105', headers: { cookie: insider } });
+    const parent = await t.app.inject({ url: '/api/v1/orgs/640100', headers: { cookie: insider } });
+    const nothing = await t.app.inject({ url: '/api/v1/orgs/999999', headers: { cookie: insider } });
+    for (const res of [sibling, parent, nothing]) expect(res.statusCode).toBe(404);
+    const strip = (b: string) => b.replace(/"requestId":"[^"]+"/, '').replace(/\d{6}/, 'CODE');
+    expect(strip(sibling.body)).toBe(strip(nothing.body));
+  });
+
+  it('lists only the scope: users, organisations and audit entries', async () => {
+    const users = await t.app.inject({ url: '/api/v1/users?pageSize=200', headers: { cookie: outsider } });
+    expect(users.json().items.map((u: { username: string }) => u.username)).toEqual(['xx-admin']);
+    const search = await t.app.inject({
+      url: '/api/v1/orgs?q=%E5%B7%A5%E4%BC%9A',
+      headers: { cookie: outsider },
+    });
+    expect(
+      search
+        .json()
+        .items.map((o: { code: string }) => o.code)
+        .sort(),
+    ).toEqual(['640105', '640105001']);
+    const audit = await t.app.inject({ url: '/api/v1/audit?pageSize=200', headers: { cookie: outsider } });
+    expect(audit.json().total).toBeGreaterThan(0);
+    expect(audit.body).not.toMatch(/640104|xq-/);
+  });
+});
