@@ -27,7 +27,16 @@ export async function freshDatabase(): Promise<Database & { [Symbol.asyncDispose
     const close = db.close.bind(db);
     db.close = async () => {
       await close();
-      await admin.query(`drop database if exists ${name} with (force)`);
+      // The pool's connections end a moment after close(): wait for them rather than kill them.
+      for (let attempt = 0; ; attempt++) {
+        try {
+          await admin.query(`drop database if exists ${name}`);
+          break;
+        } catch (err) {
+          if (attempt >= 20) throw err;
+          await new Promise((r) => setTimeout(r, 100));
+        }
+      }
       await admin.end();
     };
     return db;

@@ -61,6 +61,9 @@ export class Database {
         idle_in_transaction_session_timeout: 30_000,
         application_name: 'niangjia',
       });
+      // A client that breaks while idle (server restart, terminated backend) is dropped by the
+      // pool and replaced at the next query; without a listener the error would end the process.
+      pool.on('error', (err) => console.warn(`database connection lost while idle: ${err.message}`));
       const kysely = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
       try {
         await sql`select 1`.execute(kysely);
