@@ -7,14 +7,17 @@ const dbTests = ['packages/db/test/**/*.test.ts', 'apps/server/test/**/*.test.ts
 
 export default defineConfig({
   test: {
+    setupFiles: ['test/fail-on-console-error.ts'],
     projects: [
       {
+        extends: true,
         test: {
           name: 'unit',
           include: ['packages/*/src/**/*.test.ts', 'apps/server/src/**/*.test.ts'],
         },
       },
       {
+        extends: true,
         test: {
           name: 'db:pglite',
           include: dbTests,
@@ -27,6 +30,7 @@ export default defineConfig({
       ...(serverUrl
         ? [
             {
+              extends: true,
               test: {
                 name: 'db:postgres',
                 include: dbTests,
@@ -39,6 +43,7 @@ export default defineConfig({
           ]
         : []),
       {
+        extends: true,
         test: {
           name: 'e2e',
           include: ['e2e/**/*.test.ts'],

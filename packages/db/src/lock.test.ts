@@ -36,8 +36,13 @@ describe('the embedded data directory belongs to one process', () => {
 
   it('takes over a lock left by a process that no longer runs', () => {
     const file = join(dir, 'niangjia.lock');
-    const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
-    writeFileSync(file, JSON.stringify({ pid: Number(dead.stdout), host: hostname(), command: 'crashed', since: 'then' }));
+    const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], {
+      encoding: 'utf8',
+    });
+    writeFileSync(
+      file,
+      JSON.stringify({ pid: Number(dead.stdout), host: hostname(), command: 'crashed', since: 'then' }),
+    );
     const release = lockDataDir(dir, 'niangjia serve');
     expect(JSON.parse(readFileSync(file, 'utf8')).pid).toBe(process.pid);
     release();

@@ -48,7 +48,10 @@ describe(`database on ${backend}`, () => {
     // On the embedded database this read waits for the writer (one session, the transaction holds
     // it); on a server it runs at once and must not see the uncommitted row.
     const reader = sql<{ n: number }>`select count(*) as n from t where id = 10`.execute(db.kysely);
-    const early = await Promise.race([reader.then((r) => r.rows[0]?.n), new Promise((r) => setTimeout(() => r('waiting'), 200))]);
+    const early = await Promise.race([
+      reader.then((r) => r.rows[0]?.n),
+      new Promise((r) => setTimeout(() => r('waiting'), 200)),
+    ]);
     expect(early === 'waiting' || early === 0).toBe(true);
     release();
     await writer;
@@ -75,7 +78,9 @@ describe(`database on ${backend}`, () => {
     expect(await migrate(db)).toEqual([]);
     expect(await pendingMigrations(db)).toEqual([]);
     expect(listMigrations().map((m) => m.tag)).toEqual(['0000_foundation', '0001_security']);
-    await sql`update niangjia_migrations set hash = 'edited' where tag = '0000_foundation'`.execute(db.kysely);
+    await sql`update niangjia_migrations set hash = 'edited' where tag = '0000_foundation'`.execute(
+      db.kysely,
+    );
     await expect(migrate(db)).rejects.toThrow(/changed after it was applied/);
     const real = listMigrations()[0]?.hash as string;
     await sql`update niangjia_migrations set hash = ${real} where tag = '0000_foundation'`.execute(db.kysely);
@@ -84,7 +89,9 @@ describe(`database on ${backend}`, () => {
   it('enables row-level security on every table of the application', async () => {
     const { rows } = await sql<{ relname: string; relrowsecurity: boolean }>`
       select c.relname, c.relrowsecurity from pg_class c join pg_namespace n on n.oid = c.relnamespace
-      where n.nspname = 'public' and c.relkind = 'r' and c.relname not in ('niangjia_migrations', 't')`.execute(db.kysely);
+      where n.nspname = 'public' and c.relkind = 'r' and c.relname not in ('niangjia_migrations', 't')`.execute(
+      db.kysely,
+    );
     expect(rows.length).toBeGreaterThanOrEqual(6);
     expect(rows.filter((r) => !r.relrowsecurity).map((r) => r.relname)).toEqual([]);
   });
@@ -93,9 +100,13 @@ describe(`database on ${backend}`, () => {
     await db.system(async (tx) => {
       await tx.insertInto('settings').values({ key: 'probe', value: 'secret' }).execute();
     });
-    const seen = await db.scoped({ userId: '', orgPath: '/' }, (tx) => tx.selectFrom('settings').selectAll().execute());
+    const seen = await db.scoped({ userId: '', orgPath: '/' }, (tx) =>
+      tx.selectFrom('settings').selectAll().execute(),
+    );
     expect(seen).toEqual([]);
-    const orgs = await db.scoped({ userId: '', orgPath: '' }, (tx) => tx.selectFrom('orgs').selectAll().execute());
+    const orgs = await db.scoped({ userId: '', orgPath: '' }, (tx) =>
+      tx.selectFrom('orgs').selectAll().execute(),
+    );
     expect(orgs).toEqual([]);
   });
 });

@@ -1,0 +1,145 @@
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { backend, freshDatabase } from './harness';
+
+const bin = join(import.meta.dirname, '../bin/niangjia.mjs');
+const dataDir = mkdtempSync(join(tmpdir(), 'niangjia-cli-'));
+let env: NodeJS.ProcessEnv;
+let dropDatabase: (() => Promise<void>) | undefined;
+
+beforeAll(async () => {
+  env = {
+    ...process.env,
+    NIANGJIA_DATA_DIR: dataDir,
+    NIANGJIA_ADMIN_PASSWORD: 'cli-admin-password',
+    LOG_LEVEL: 'warn',
+  };
+  delete env.DATABASE_URL;
+  if (backend === 'postgres') {
+    // A fresh database of its own, handed to the CLI as an operator would: DATABASE_URL.
+    const db = await freshDatabase();
+    const name = (
+      await db.kysely
+        .selectNoFrom((eb) => eb.fn<string>('current_database').as('n'))
+        .executeTakeFirstOrThrow()
+    ).n;
+    const u = new URL(process.env.NIANGJIA_TEST_DATABASE_URL as string);
+    u.pathname = `/${name}`;
+    env.DATABASE_URL = u.toString();
+    // Start from nothing: the CLI migrates by itself.
+    await db.kysely.schema.dropSchema('public').cascade().execute();
+    await db.kysely.schema.createSchema('public').execute();
+    dropDatabase = () => db.close();
+  }
+});
+afterAll(async () => {
+  await dropDatabase?.();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+function cli(...args: string[]) {
+  const res = spawnSync(process.execPath, [bin, ...args], { env, encoding: 'utf8', timeout: 60_000 });
+  return { code: res.status, out: res.stdout, err: res.stderr };
+}
+
+describe(`the niangjia command on ${backend}`, () => {
+  it('creates the demo world once, and again changes nothing', () => {
+    const first = cli('demo');
+    expect(first.err).toBe('');
+    expect(first.code).toBe(0);
+    expect(first.out).toContain('Demo world: 14 organisations and 7 users added.');
+    expect(first.out).toMatch(/xq-caseworker\s+caseworker/);
+    const second = cli('demo');
+    expect(second.code).toBe(0);
+    expect(second.out).toContain('Demo world: 0 organisations and 0 users added.');
+  });
+
+  it('adds organisations and users, and refuses what is wrong with a clear message', () => {
+    const add = cli(
+      'org',
+      'add',
+      '640104006',
+      '兴庆区家政服务业工会',
+      '--level',
+      'grassroots',
+      '--parent',
+      '640104',
+    );
+    expect(add.code).toBe(0);
+    const again = cli('org', 'add', '640104006', '重复', '--level', 'grassroots', '--parent', '640104');
+    expect(again.code).toBe(1);
+    expect(again.err).toContain('already in use');
+    const badLevel = cli('org', 'add', 'X', 'x', '--level', 'street', '--parent', '640104');
+    expect(badLevel.code).not.toBe(0);
+    expect(badLevel.err).toMatch(/street.*(national|choices)/s);
+    const user = cli(
+      'user',
+      'add',
+      'cli-worker',
+      '--org',
+      '640104006',
+      '--role',
+      'caseworker',
+      '--role',
+      'auditor',
+      '--password',
+      'long-password-1',
+    );
+    expect(user.err).toBe('');
+    expect(user.out).toContain('Added user cli-worker at 640104006 (caseworker, auditor).');
+    const badRole = cli(
+      'user',
+      'add',
+      'cli-x',
+      '--org',
+      '640104',
+      '--role',
+      'boss',
+      '--password',
+      'long-password-1',
+    );
+    expect(badRole.code).toBe(2);
+    expect(badRole.err).toContain('Unknown role boss');
+  });
+
+  it('stops at start-up on a wrong variable, naming it', () => {
+    const res = spawnSync(process.execPath, [bin, 'migrate'], {
+      env: { ...env, PORT: 'x' },
+      encoding: 'utf8',
+    });
+    expect(res.status).toBe(2);
+    expect(res.stderr).toContain('PORT="x"');
+  });
+
+  it.runIf(backend === 'pglite')(
+    'refuses a second process on the embedded data directory, naming the holder, until it stops',
+    async () => {
+      const server: ChildProcess = spawn(process.execPath, [bin, 'serve'], { env: { ...env, PORT: '0' } });
+      let output = '';
+      server.stdout?.on('data', (d) => (output += d));
+      server.stderr?.on('data', (d) => (output += d));
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`server did not start: ${output}`)), 30_000);
+        server.stdout?.on('data', () => {
+          if (output.includes('is listening')) {
+            clearTimeout(timer);
+            resolve();
+          }
+        });
+      });
+      const blocked = cli('migrate');
+      expect(blocked.code).toBe(2);
+      expect(blocked.err).toContain(`is in use by process ${server.pid}`);
+      expect(blocked.err).toContain('niangjia serve');
+      const exited = new Promise<number | null>((r) => server.on('exit', (code) => r(code)));
+      server.kill('SIGTERM');
+      expect(await exited).toBe(0);
+      const after = cli('migrate');
+      expect(after.err).toBe('');
+      expect(after.out).toContain('The database is up to date.');
+    },
+  );
+});

@@ -1,0 +1,21 @@
+#!/usr/bin/env node
+// `npm start`: builds the web app when it has not been built, then serves niangjia. On an empty
+// installation the server creates the admin user and the demo world (serve --demo-if-empty).
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+
+const root = new URL('..', import.meta.url).pathname;
+if (!existsSync(`${root}apps/web/dist/index.html`)) {
+  process.stdout.write('Building the web app (first start only)...\n');
+  const build = spawnSync('npm', ['run', 'build', '--workspace', 'apps/web'], {
+    cwd: root,
+    stdio: 'inherit',
+  });
+  if (build.status !== 0) process.exit(build.status ?? 1);
+}
+const server = spawnSync(
+  process.execPath,
+  [`${root}apps/server/bin/niangjia.mjs`, 'serve', '--demo-if-empty', ...process.argv.slice(2)],
+  { stdio: 'inherit' },
+);
+process.exit(server.status ?? 1);
