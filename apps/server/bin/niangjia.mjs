@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The `niangjia` command. The server runs its TypeScript through tsx (docs/decisions/0002-typescript-without-a-build-step.md).
+// The `niangjia` command. The server runs its TypeScript through tsx (docs/decisions/0001-typescript-on-node-20.md).
 import { register } from 'tsx/esm/api';
 
 register();

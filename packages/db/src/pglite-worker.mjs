@@ -1,5 +1,5 @@
 // The embedded PostgreSQL (PGlite) runs here, in a worker thread, so that a long query never
-// blocks the HTTP event loop of the main thread (see docs/decisions/0003-embedded-database-in-a-worker.md).
+// blocks the HTTP event loop of the main thread (see docs/decisions/0002-embedded-database-in-a-worker.md).
 // Plain JavaScript on purpose: a worker is started by Node itself, without the TypeScript loader.
 //
 // Protocol (main → worker), each message with a numeric `id`, answered by { id, ok, result | error }:

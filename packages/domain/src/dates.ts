@@ -1,0 +1,32 @@
+/**
+ * Business dates are calendar dates in Asia/Shanghai ('YYYY-MM-DD'), whatever the server's zone:
+ * a grant paid at 23:30 on 30 September in Yinchuan is a September grant.
+ */
+export type CalendarDate = string;
+
+const shanghai = new Intl.DateTimeFormat('en-CA', {
+  timeZone: 'Asia/Shanghai',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+});
+
+/** The Shanghai calendar date of an instant. */
+export function shanghaiDate(instant: Date): CalendarDate {
+  return shanghai.format(instant);
+}
+
+export function todayInShanghai(now: Date = new Date()): CalendarDate {
+  return shanghaiDate(now);
+}
+
+const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** Whether a string is a real calendar date (2014-02-30 is not). */
+export function isCalendarDate(value: string): value is CalendarDate {
+  const m = DATE.exec(value);
+  if (!m) return false;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const t = new Date(Date.UTC(y, mo - 1, d));
+  return t.getUTCFullYear() === y && t.getUTCMonth() === mo - 1 && t.getUTCDate() === d;
+}

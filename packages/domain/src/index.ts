@@ -1,0 +1,4 @@
+// Pure rules without I/O, shared by the server and the web app. The modules to come add here
+// ID number checks (GB 11643), eligibility rule sets, benefit caps and statutory deadlines.
+export * from './dates';
+export * from './money';
