@@ -10,14 +10,14 @@ export default defineConfig({
     setupFiles: ['test/fail-on-console-error.ts'],
     projects: [
       {
-        extends: true,
+        extends: true as const,
         test: {
           name: 'unit',
           include: ['packages/*/src/**/*.test.ts', 'apps/server/src/**/*.test.ts'],
         },
       },
       {
-        extends: true,
+        extends: true as const,
         test: {
           name: 'db:pglite',
           include: dbTests,
@@ -30,7 +30,7 @@ export default defineConfig({
       ...(serverUrl
         ? [
             {
-              extends: true,
+              extends: true as const,
               test: {
                 name: 'db:postgres',
                 include: dbTests,
@@ -43,7 +43,7 @@ export default defineConfig({
           ]
         : []),
       {
-        extends: true,
+        extends: true as const,
         test: {
           name: 'e2e',
           include: ['e2e/**/*.test.ts'],
