@@ -223,7 +223,7 @@ export async function buildApp({ config, db, sessionSecret, logger }: AppOptions
   // --- The web app, built by Vite, with the single-page fallback for its routes.
   const webDist = config.webDist ?? webDistDefault;
   const hasWeb = existsSync(`${webDist}/index.html`);
-  if (hasWeb) await app.register(fastifyStatic, { root: webDist, wildcard: false, index: 'index.html' });
+  if (hasWeb) await app.register(fastifyStatic, { root: webDist, index: 'index.html' });
   app.setNotFoundHandler((req, reply) => {
     const path = req.url.split('?')[0] ?? '';
     if (hasWeb && req.method === 'GET' && !path.startsWith('/api/') && !path.includes('.'))

@@ -42,7 +42,9 @@ export async function serve(config: Config, { demoIfEmpty = false } = {}): Promi
     app = await buildApp({ config, db, sessionSecret: await sessionSecret(db, config) });
     await app.listen({ port: config.port, host: config.host });
     const where = config.databaseUrl ? 'PostgreSQL server' : `embedded database in ${config.dataDir}`;
-    print(`niangjia is listening on http://${config.host}:${config.port} (${where})`);
+    const address = app.server.address();
+    const port = typeof address === 'object' && address ? address.port : config.port;
+    print(`niangjia is listening on http://${config.host}:${port} (${where})`);
   } catch (err) {
     await app?.close().catch(() => {});
     await db.close();

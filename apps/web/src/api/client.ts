@@ -1,0 +1,145 @@
+import { ErrorBody } from '@niangjia/contracts';
+
+/** One validation problem reported by the server (`validation_failed`). */
+export interface FieldProblem {
+  path: string;
+  message: string;
+}
+
+/** An error answered by the API (or a network failure, with status 0 and code `network`). */
+export class ApiError extends Error {
+  readonly status: number;
+  readonly code: string;
+  readonly details: unknown;
+  readonly requestId: string | undefined;
+  /** Seconds, from a Retry-After header (429). */
+  readonly retryAfter: number | undefined;
+
+  constructor(init: {
+    status: number;
+    code: string;
+    message: string;
+    details?: unknown;
+    requestId?: string | undefined;
+    retryAfter?: number | undefined;
+  }) {
+    super(init.message);
+    this.name = 'ApiError';
+    this.status = init.status;
+    this.code = init.code;
+    this.details = init.details;
+    this.requestId = init.requestId;
+    this.retryAfter = init.retryAfter;
+  }
+
+  /** The field problems of a `validation_failed` error, paths normalised to dotted strings. */
+  get fieldProblems(): FieldProblem[] {
+    if (this.code !== 'validation_failed' || !Array.isArray(this.details)) return [];
+    const problems: FieldProblem[] = [];
+    for (const item of this.details as unknown[]) {
+      if (typeof item !== 'object' || item === null) continue;
+      const { path, message } = item as { path?: unknown; message?: unknown };
+      const dotted = Array.isArray(path) ? path.join('.') : typeof path === 'string' ? path : '';
+      problems.push({ path: dotted, message: typeof message === 'string' ? message : '' });
+    }
+    return problems;
+  }
+}
+
+export function isApiError(error: unknown): error is ApiError {
+  return error instanceof ApiError;
+}
+
+type UnauthenticatedHandler = () => void;
+let onUnauthenticated: UnauthenticatedHandler = () => {};
+
+/** Called on a 401 from any call but the login itself (the session ended or never existed). */
+export function setUnauthenticatedHandler(handler: UnauthenticatedHandler): void {
+  onUnauthenticated = handler;
+}
+
+export type QueryValue = string | number | boolean | null | undefined;
+
+/** `?a=1&b=x`, leaving out undefined, null and empty values; '' when nothing remains. */
+export function queryString(params: Record<string, QueryValue>): string {
+  const search = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) {
+    if (value === undefined || value === null || value === '') continue;
+    search.set(key, String(value));
+  }
+  const text = search.toString();
+  return text ? `?${text}` : '';
+}
+
+interface RequestOptions {
+  body?: unknown;
+  /** Do not treat a 401 as the end of the session (the login call). */
+  skipAuthRedirect?: boolean;
+  signal?: AbortSignal | undefined;
+}
+
+function parseRetryAfter(value: string | null): number | undefined {
+  if (!value) return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds);
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, Math.round((date - Date.now()) / 1000));
+}
+
+export async function request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  const init: RequestInit = { method, credentials: 'same-origin', headers };
+  if (options.signal) init.signal = options.signal;
+  if (options.body !== undefined) {
+    headers['content-type'] = 'application/json';
+    init.body = JSON.stringify(options.body);
+  }
+
+  let response: Response;
+  try {
+    response = await fetch(path, init);
+  } catch (cause) {
+    if (cause instanceof DOMException && cause.name === 'AbortError') throw cause;
+    throw new ApiError({ status: 0, code: 'network', message: String(cause) });
+  }
+
+  const text = response.status === 204 ? '' : await response.text();
+  let data: unknown = null;
+  if (text) {
+    try {
+      data = JSON.parse(text);
+    } catch {
+      data = null;
+    }
+  }
+
+  if (!response.ok) {
+    const parsed = ErrorBody.safeParse(data);
+    const error = parsed.success
+      ? new ApiError({
+          status: response.status,
+          code: parsed.data.error.code,
+          message: parsed.data.error.message,
+          details: parsed.data.error.details,
+          requestId: parsed.data.error.requestId,
+          retryAfter: parseRetryAfter(response.headers.get('retry-after')),
+        })
+      : new ApiError({
+          status: response.status,
+          code: response.status >= 500 ? 'internal' : 'unknown',
+          message: `${response.status} ${response.statusText}`,
+          requestId: response.headers.get('x-request-id') ?? undefined,
+          retryAfter: parseRetryAfter(response.headers.get('retry-after')),
+        });
+    if (response.status === 401 && !options.skipAuthRedirect) onUnauthenticated();
+    throw error;
+  }
+  return data as T;
+}
+
+export const api = {
+  get: <T>(path: string, signal?: AbortSignal) => request<T>('GET', path, { signal }),
+  post: <T>(path: string, body?: unknown, options: Omit<RequestOptions, 'body'> = {}) =>
+    request<T>('POST', path, { ...options, body }),
+  patch: <T>(path: string, body: unknown) => request<T>('PATCH', path, { body }),
+};

@@ -1,0 +1,55 @@
+import { lazy } from 'react';
+import { createBrowserRouter } from 'react-router';
+import { AuthGate } from './layout/AuthGate';
+import { RequirePermission } from './layout/RequirePermission';
+import { RouteError } from './layout/RouteError';
+
+const MainLayout = lazy(() => import('./layout/MainLayout'));
+const LoginPage = lazy(() => import('./pages/identity/login'));
+const DashboardPage = lazy(() => import('./pages/home/dashboard'));
+const OrgTreePage = lazy(() => import('./pages/orgs/tree'));
+const UsersPage = lazy(() => import('./pages/identity/users'));
+const AuditTrailPage = lazy(() => import('./pages/audit/trail'));
+const NotFoundPage = lazy(() => import('./pages/errors/not-found'));
+
+export const router = createBrowserRouter([
+  { path: '/login', element: <LoginPage />, errorElement: <RouteError /> },
+  {
+    path: '/',
+    element: (
+      <AuthGate>
+        <MainLayout />
+      </AuthGate>
+    ),
+    errorElement: <RouteError />,
+    children: [
+      { index: true, element: <DashboardPage /> },
+      {
+        // One route for /orgs and /orgs/:code, so selecting a node keeps the tree's state.
+        path: 'orgs/:code?',
+        element: (
+          <RequirePermission permission="org:read">
+            <OrgTreePage />
+          </RequirePermission>
+        ),
+      },
+      {
+        path: 'users',
+        element: (
+          <RequirePermission permission="user:read">
+            <UsersPage />
+          </RequirePermission>
+        ),
+      },
+      {
+        path: 'audit',
+        element: (
+          <RequirePermission permission="audit:read">
+            <AuditTrailPage />
+          </RequirePermission>
+        ),
+      },
+      { path: '*', element: <NotFoundPage /> },
+    ],
+  },
+]);
