@@ -9,7 +9,9 @@ import { hasChromium, launch, type Server, screenshot, startServer } from './har
  */
 const ci = process.env.CI === 'true';
 if (!hasChromium)
-  console.warn(`\n*** Chromium is missing: the browser journeys ${ci ? 'FAIL (CI=true)' : 'are skipped'} ***\n`);
+  console.warn(
+    `\n*** Chromium is missing: the browser journeys ${ci ? 'FAIL (CI=true)' : 'are skipped'} ***\n`,
+  );
 
 describe.skipIf(!hasChromium && !ci)('browser journey: organisations, users, scope and audit', () => {
   let server: Server;
@@ -123,10 +125,15 @@ describe.skipIf(!hasChromium && !ci)('browser journey: organisations, users, sco
     const audit = await admin.evaluate(async () => (await fetch('/api/v1/audit?pageSize=200')).json());
     const entries = audit.items as { username: string; action: string; entity: string; changes: unknown }[];
     const created = entries.find(
-      (e) => e.username === 'admin' && e.action === 'create' && JSON.stringify(e.changes).includes('xq-newcaseworker'),
+      (e) =>
+        e.username === 'admin' &&
+        e.action === 'create' &&
+        JSON.stringify(e.changes).includes('xq-newcaseworker'),
     );
     expect(created).toBeTruthy();
     expect(entries.some((e) => e.username === 'xq-newcaseworker' && e.action === 'login')).toBe(true);
-    expect(entries.some((e) => e.username === 'xq-newcaseworker' && e.action === 'password_change')).toBe(true);
+    expect(entries.some((e) => e.username === 'xq-newcaseworker' && e.action === 'password_change')).toBe(
+      true,
+    );
   });
 });

@@ -39,41 +39,46 @@ export const DEMO_USERS: { username: string; displayName: string; role: Role }[]
 export async function runDemo(
   db: Database,
   config: Config,
+  actorName?: string,
 ): Promise<{ orgsCreated: number; usersCreated: number }> {
   const passwordHash = await hashPassword(config.demoPassword);
-  const result = await asOperator(db, async (ctx) => {
-    let orgsCreated = 0;
-    let usersCreated = 0;
-    for (const org of DEMO_ORGS) {
-      const exists = await ctx.tx
-        .selectFrom('orgs')
-        .select('id')
-        .where('code', '=', org.code)
-        .executeTakeFirst();
-      if (exists) continue;
-      await createOrg(ctx, { ...org, parentCode: org.parent || ctx.actor.orgCode });
-      orgsCreated++;
-    }
-    for (const u of DEMO_USERS) {
-      const exists = await ctx.tx
-        .selectFrom('users')
-        .select('id')
-        .where('username', '=', u.username)
-        .executeTakeFirst();
-      if (exists) continue;
-      const input = {
-        username: u.username,
-        displayName: u.displayName,
-        orgCode: '640104',
-        roles: [u.role],
-        password: '',
-      };
-      // Demo users sign in straight away with the printed password.
-      await createUser(ctx, input, passwordHash, { mustChangePassword: false });
-      usersCreated++;
-    }
-    return { orgsCreated, usersCreated };
-  });
+  const result = await asOperator(
+    db,
+    async (ctx) => {
+      let orgsCreated = 0;
+      let usersCreated = 0;
+      for (const org of DEMO_ORGS) {
+        const exists = await ctx.tx
+          .selectFrom('orgs')
+          .select('id')
+          .where('code', '=', org.code)
+          .executeTakeFirst();
+        if (exists) continue;
+        await createOrg(ctx, { ...org, parentCode: org.parent || ctx.actor.orgCode });
+        orgsCreated++;
+      }
+      for (const u of DEMO_USERS) {
+        const exists = await ctx.tx
+          .selectFrom('users')
+          .select('id')
+          .where('username', '=', u.username)
+          .executeTakeFirst();
+        if (exists) continue;
+        const input = {
+          username: u.username,
+          displayName: u.displayName,
+          orgCode: '640104',
+          roles: [u.role],
+          password: '',
+        };
+        // Demo users sign in straight away with the printed password.
+        await createUser(ctx, input, passwordHash, { mustChangePassword: false });
+        usersCreated++;
+      }
+      return { orgsCreated, usersCreated };
+    },
+    actorName,
+  );
   print(`Demo world: ${result.orgsCreated} organisations and ${result.usersCreated} users added.`);
   print(`Demo users at 640104 兴庆区总工会, password "${config.demoPassword}":`);
   for (const u of DEMO_USERS) print(`  ${u.username.padEnd(15)} ${u.role}`);

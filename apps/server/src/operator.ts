@@ -17,16 +17,21 @@ export async function rootOrg(db: Database) {
 
 /**
  * The operator at the console acts on the whole tree through the same services and the same
- * row-level security as a signed-in admin; the audit trail names them as cli:<system user>.
+ * row-level security as a signed-in admin; the audit trail names them as cli:<system user>
+ * (or `system` for what the server does by itself at first start).
  */
-export async function asOperator<T>(db: Database, fn: (ctx: Ctx) => Promise<T>): Promise<T> {
+export async function asOperator<T>(
+  db: Database,
+  fn: (ctx: Ctx) => Promise<T>,
+  name = `cli:${userInfo().username}`,
+): Promise<T> {
   const root = await rootOrg(db);
   if (!root)
     throw new Error('There is no organisation yet: start the server once, or run `niangjia org add` first');
   const roles: Role[] = ['admin'];
   const actor: Actor = {
     userId: '',
-    username: `cli:${userInfo().username}`,
+    username: name,
     displayName: 'operator',
     orgId: root.id,
     orgCode: root.code,

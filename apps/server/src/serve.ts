@@ -38,7 +38,7 @@ export async function serve(config: Config, { demoIfEmpty = false } = {}): Promi
     const applied = await migrate(db);
     if (applied.length) print(`Database migrated: ${applied.join(', ')}`);
     const { fresh } = await bootstrap(db, config);
-    if (fresh && demoIfEmpty) await runDemo(db, config);
+    if (fresh && demoIfEmpty) await runDemo(db, config, 'system');
     app = await buildApp({ config, db, sessionSecret: await sessionSecret(db, config) });
     await app.listen({ port: config.port, host: config.host });
     const where = config.databaseUrl ? 'PostgreSQL server' : `embedded database in ${config.dataDir}`;
