@@ -133,7 +133,9 @@ export async function buildApp({ config, db, sessionSecret, logger }: AppOptions
     if (status === 413) return send(413, 'payload_too_large', 'The request body is too large');
     if (status === 415) return send(400, 'bad_request', 'Unsupported content type: send application/json');
     if (status && status >= 400 && status < 500) return send(status, 'bad_request', err.message);
-    req.log.error({ err }, 'unhandled error');
+    // Name, code and stack only: a database error's detail may quote row values (personal data).
+    const e = err as Error & { code?: string };
+    req.log.error({ err: { type: e.name, code: e.code, message: e.message, stack: e.stack } }, 'unhandled error');
     return send(500, 'internal', 'Internal error');
   });
 
