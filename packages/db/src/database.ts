@@ -16,6 +16,8 @@ export interface DatabaseOptions {
   /** Start the embedded database from an image made by `dump()` (tests). */
   loadDataDir?: Uint8Array;
   poolSize?: number;
+  /** Embedded only: a transaction waiting this long for its next statement is rolled back. */
+  txIdleTimeoutMs?: number;
 }
 
 /** What a signed-in user's transaction is limited to: its organisation's subtree. */
@@ -79,6 +81,7 @@ export class Database {
       const worker = new PgliteWorkerClient({
         dataDir: memory ? options.dataDir : `${options.dataDir}/pgdata`,
         loadDataDir: options.loadDataDir,
+        txIdleTimeoutMs: options.txIdleTimeoutMs,
       });
       await worker.ready;
       const kysely = new Kysely<DB>({ dialect: new PgliteWorkerDialect(worker) });

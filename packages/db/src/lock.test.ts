@@ -48,3 +48,27 @@ describe('the embedded data directory belongs to one process', () => {
     release();
   });
 });
+
+describe('lock edge cases', () => {
+  it('takes over a lock carrying its own pid left by an earlier incarnation, but never its own live lock', () => {
+    const d = mkdtempSync(join(tmpdir(), 'niangjia-lock-own-'));
+    writeFileSync(
+      join(d, 'niangjia.lock'),
+      JSON.stringify({ pid: process.pid, host: hostname(), command: 'before restart', since: 'then' }),
+    );
+    const release = lockDataDir(d, 'after restart');
+    expect(() => lockDataDir(d, 'twice')).toThrow(DataDirLockedError);
+    release();
+    rmSync(d, { recursive: true, force: true });
+  });
+
+  it('names a holder on another host and tells how to clear it', () => {
+    const d = mkdtempSync(join(tmpdir(), 'niangjia-lock-host-'));
+    writeFileSync(
+      join(d, 'niangjia.lock'),
+      JSON.stringify({ pid: 1, host: 'elsewhere', command: 'serve', since: 'x' }),
+    );
+    expect(() => lockDataDir(d, 'here')).toThrow(/process 1 on elsewhere.*delete .*niangjia\.lock/s);
+    rmSync(d, { recursive: true, force: true });
+  });
+});

@@ -1,4 +1,13 @@
-import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  linkSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeSync,
+} from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 
@@ -17,11 +26,15 @@ export class DataDirLockedError extends Error {
     super(
       `The data directory ${dataDir} is in use by process ${holder.pid} on ${holder.host} ` +
         `("${holder.command}", since ${holder.since}). An embedded database belongs to one process at a ` +
-        'time: stop that process first, or use the API of the running server.',
+        'time: stop that process first, or use the API of the running server. If that process no longer ' +
+        `runs (for example on another host), delete ${join(dataDir, 'niangjia.lock')}.`,
     );
     this.name = 'DataDirLockedError';
   }
 }
+
+/** Directories this process holds: a second open of one of them is refused like any other. */
+const held = new Set<string>();
 
 function alive(pid: number): boolean {
   try {
@@ -32,53 +45,83 @@ function alive(pid: number): boolean {
   }
 }
 
+function readText(file: string): string | undefined {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+function parse(text: string | undefined): LockHolder | undefined {
+  try {
+    return text ? (JSON.parse(text) as LockHolder) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether the holder can no longer be holding the directory. */
+function stale(holder: LockHolder, dir: string): boolean {
+  if (holder.host !== hostname()) return false;
+  // Our own pid: a previous incarnation of this process (a restarted container often reuses it),
+  // unless this very process holds the directory.
+  if (holder.pid === process.pid) return !held.has(dir);
+  return !alive(holder.pid);
+}
+
 /**
  * Takes the data directory for this process, or throws DataDirLockedError naming the holder.
- * The lock file is created atomically (O_EXCL); a lock left by a dead process on this host is
- * taken over. Returns the release function.
+ * The lock file is created atomically (O_EXCL). A stale lock (its process is gone) is taken over
+ * by renaming it away first: of two processes racing for it only one rename succeeds, and a lock
+ * renamed by mistake (created anew meanwhile) is put back. Returns the release function.
  */
 export function lockDataDir(dataDir: string, command: string): () => void {
   mkdirSync(dataDir, { recursive: true });
   const file = join(dataDir, 'niangjia.lock');
   const me: LockHolder = { pid: process.pid, host: hostname(), command, since: new Date().toISOString() };
-  for (let attempt = 0; attempt < 3; attempt++) {
+  for (let attempt = 0; attempt < 10; attempt++) {
     try {
       const fd = openSync(file, 'wx');
       writeSync(fd, JSON.stringify(me));
       closeSync(fd);
+      held.add(dataDir);
       let released = false;
       return () => {
         if (released) return;
         released = true;
-        try {
-          const holder = JSON.parse(readFileSync(file, 'utf8')) as LockHolder;
-          if (holder.pid === me.pid && holder.since === me.since) rmSync(file);
-        } catch {
-          // Already gone: nothing to release.
-        }
+        held.delete(dataDir);
+        const holder = parse(readText(file));
+        if (holder?.pid === me.pid && holder.since === me.since) rmSync(file, { force: true });
       };
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
     }
-    let holder: LockHolder;
+    const text = readText(file);
+    const holder = parse(text);
+    if (text === undefined) continue; // released meanwhile
+    if (!holder) {
+      // Being written this very moment, or garbage left by a crash: look again shortly.
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50);
+      if (readText(file) !== text) continue;
+    } else if (!stale(holder, dataDir)) {
+      throw new DataDirLockedError(dataDir, holder);
+    }
+    const aside = `${file}.stale-${process.pid}`;
     try {
-      holder = JSON.parse(readFileSync(file, 'utf8')) as LockHolder;
+      renameSync(file, aside);
     } catch {
-      // Being written right now by another process, or garbage: look again shortly.
-      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 100);
-      holder = { pid: 0, host: hostname(), command: 'unknown', since: 'unknown' };
+      continue; // another process took it over first
+    }
+    if (readText(aside) !== text) {
+      // Not the stale lock we judged: somebody's fresh one. Put it back unless replaced again.
       try {
-        holder = JSON.parse(readFileSync(file, 'utf8')) as LockHolder;
+        linkSync(aside, file);
       } catch {
-        rmSync(file, { force: true });
-        continue;
+        // A newer lock is in place; this one's owner will find out when it releases.
       }
     }
-    if (holder.host === hostname() && !alive(holder.pid)) {
-      rmSync(file, { force: true });
-      continue;
-    }
-    throw new DataDirLockedError(dataDir, holder);
+    rmSync(aside, { force: true });
   }
   throw new Error(`could not lock the data directory ${dataDir}`);
 }

@@ -72,19 +72,23 @@ function beginTransaction(id) {
   };
   // PGlite.transaction holds the database's lock until the callback settles: every other query
   // waits, which is what a transaction on a single-session database must do.
+  let opened = false;
   db.transaction(async (tx) => {
+    opened = true;
     reply(id, { tx: txId });
     arm();
     for (;;) {
       if (state.queue.length === 0) await new Promise((resolve) => (state.wake = resolve));
       const msg = state.queue.shift();
       if (msg.op === 'query') {
-        arm();
+        // Idle means waiting for the main thread, not running a query: the clock stops meanwhile.
+        clearTimeout(state.timer);
         try {
           reply(msg.id, await run(tx, msg.sql, msg.params));
         } catch (err) {
           fail(msg.id, err);
         }
+        arm();
       } else if (msg.op === 'commit') {
         state.done = msg;
         return;
@@ -100,6 +104,8 @@ function beginTransaction(id) {
       if (msg && msg.op !== 'timeout') reply(msg.id, null);
     })
     .catch((err) => {
+      // BEGIN itself failed: the caller still waits for its answer.
+      if (!opened) return fail(id, err);
       const msg = state.done;
       if (msg && msg.op !== 'timeout') fail(msg.id, err);
     })

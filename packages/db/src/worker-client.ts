@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import {
-  CompiledQuery,
+  type CompiledQuery,
   type DatabaseConnection,
   type Dialect,
   type Driver,
@@ -45,6 +45,8 @@ export class PgliteWorkerClient {
   private pending = new Map<number, Pending>();
   private nextId = 1;
   private closed = false;
+  private dead: Error | undefined;
+  private rejectReady: ((err: Error) => void) | undefined;
   readonly ready: Promise<void>;
 
   constructor(options: WorkerOptions) {
@@ -56,6 +58,7 @@ export class PgliteWorkerClient {
       },
     });
     this.ready = new Promise((resolve, reject) => {
+      this.rejectReady = reject;
       const onMessage = (msg: { ready?: boolean; error?: string }) => {
         if (msg.ready === undefined) return;
         this.worker.off('message', onMessage);
@@ -72,19 +75,23 @@ export class PgliteWorkerClient {
       if (msg.ok) p.resolve(msg.result);
       else p.reject(new DatabaseError(msg.error ?? { message: 'unknown database error' }));
     });
-    this.worker.on('error', (err) => this.failAll(err));
+    this.worker.on('error', (err) => this.die(err));
     this.worker.on('exit', (code) => {
-      if (!this.closed) this.failAll(new Error(`the embedded database worker exited (code ${code})`));
+      if (!this.closed) this.die(new Error(`the embedded database worker exited (code ${code})`));
     });
   }
 
-  private failAll(err: Error) {
+  /** The worker is gone: what waits fails now, and so does everything asked later. */
+  private die(err: Error) {
+    this.dead ??= err;
+    this.rejectReady?.(err);
     for (const p of this.pending.values()) p.reject(err);
     this.pending.clear();
   }
 
   call<T>(message: Record<string, unknown>): Promise<T> {
     if (this.closed) return Promise.reject(new Error('the embedded database is closed'));
+    if (this.dead) return Promise.reject(this.dead);
     const id = this.nextId++;
     return new Promise<T>((resolve, reject) => {
       this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
@@ -108,7 +115,7 @@ export class PgliteWorkerClient {
   async close() {
     if (this.closed) return;
     try {
-      await this.call({ op: 'close' });
+      if (!this.dead) await this.call({ op: 'close' });
     } finally {
       this.closed = true;
       await this.worker.terminate();
@@ -182,5 +189,3 @@ export class PgliteWorkerDialect implements Dialect {
     return new PostgresIntrospector(db);
   }
 }
-
-export { CompiledQuery };
