@@ -135,7 +135,10 @@ export async function buildApp({ config, db, sessionSecret, logger }: AppOptions
     if (status && status >= 400 && status < 500) return send(status, 'bad_request', err.message);
     // Name, code and stack only: a database error's detail may quote row values (personal data).
     const e = err as Error & { code?: string };
-    req.log.error({ err: { type: e.name, code: e.code, message: e.message, stack: e.stack } }, 'unhandled error');
+    req.log.error(
+      { err: { type: e.name, code: e.code, message: e.message, stack: e.stack } },
+      'unhandled error',
+    );
     return send(500, 'internal', 'Internal error');
   });
 

@@ -70,6 +70,27 @@ describe('sign-in', () => {
     expect((await login('xq-mutualaid', DEMO_PASSWORD, '10.4.0.50')).statusCode).toBe(200);
   });
 
+  it('counts parallel attempts: of 20 at once, only 5 reach the password check', async () => {
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => login('xq-caseworker', 'wrong-password', `10.6.0.${i + 1}`)),
+    );
+    const codes = results.map((r) => r.statusCode).sort();
+    expect(codes.filter((c) => c === 401)).toHaveLength(5);
+    expect(codes.filter((c) => c === 429)).toHaveLength(15);
+  });
+
+  it('shows failed sign-ins of unknown usernames to the root scope', async () => {
+    await login('ghost-user', 'wrong-password', '10.7.0.1');
+    const root = await t.login('admin');
+    const res = await t.app.inject({
+      url: '/api/v1/audit?action=login_failed&username=ghost-user',
+      headers: { cookie: root },
+    });
+    expect(res.json().items).toEqual([
+      expect.objectContaining({ username: 'ghost-user', orgCode: '000000', entityId: null }),
+    ]);
+  });
+
   it('refuses an invalid body with the field issues', async () => {
     const res = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'x' } });
     expect(res.statusCode).toBe(400);
@@ -159,6 +180,20 @@ describe('session', () => {
     expect((await t.app.inject({ url: '/api/v1/me', headers: { cookie: other } })).statusCode).toBe(401);
     expect((await login('xq-employment', DEMO_PASSWORD, '10.5.0.1')).statusCode).toBe(401);
     expect((await login('xq-employment', 'a-brand-new-password', '10.5.0.2')).statusCode).toBe(200);
+  });
+
+  it('throttles guessing the current password with a stolen session', async () => {
+    const cookie = await t.login('xq-manager');
+    const change = (currentPassword: string) =>
+      t.app.inject({
+        method: 'POST',
+        url: '/api/v1/me/password',
+        headers: { cookie },
+        payload: { currentPassword, newPassword: 'never-accepted-password' },
+        remoteAddress: '10.8.0.1',
+      });
+    for (let i = 0; i < 5; i++) expect((await change(`guess-number-${i}`)).statusCode).toBe(400);
+    expect((await change(DEMO_PASSWORD)).statusCode).toBe(429);
   });
 
   it('a reset password must be changed before anything else', async () => {

@@ -5,7 +5,7 @@ import { AppError, badRequest } from '../../http/errors';
 import { audit, recordAudit } from '../audit/service';
 import { hashPassword, verifyNothing, verifyPassword } from './passwords';
 import { createSession, type SessionPolicy } from './sessions';
-import { clearFailures, recordFailure, throttledFor } from './throttle';
+import { admitAttempt, clearFailures } from './throttle';
 
 export function meOf(actor: Actor): Me {
   return {
@@ -38,14 +38,8 @@ export async function login(
 ): Promise<{ token: string; userId: string }> {
   const { username, password } = input;
   const who = { userId: null, username, requestId: meta.requestId, clientAddress: meta.clientAddress };
-  const retry = await db.system((tx) => throttledFor(tx, username, meta.clientAddress));
-  if (retry > 0)
-    throw new AppError(
-      'too_many_requests',
-      'Too many failed sign-ins: try again later',
-      { retryAfterSeconds: retry },
-      { 'retry-after': String(retry) },
-    );
+  const admitted = await db.system((tx) => admitAttempt(tx, username, meta.clientAddress));
+  if ('retryAfter' in admitted) throw tooManyAttempts(admitted.retryAfter);
   const user = await db.kysely
     .selectFrom('users as u')
     .innerJoin('orgs as o', 'o.id', 'u.org_id')
@@ -56,16 +50,21 @@ export async function login(
   const ok = user ? await verifyPassword(user.password_hash, password) : await verifyNothing(password);
   if (!user || !ok || !user.active || !user.org_active) {
     await db.system(async (tx) => {
-      await recordFailure(tx, username, meta.clientAddress);
+      // An unknown username belongs to no organisation: the root's scope sees it (password spraying).
+      const orgId =
+        user?.org_id ??
+        (await tx.selectFrom('orgs').select('id').where('parent_id', 'is', null).executeTakeFirst())?.id ??
+        null;
       await recordAudit(
         tx,
         { ...who, userId: user?.id ?? null },
-        { action: 'login_failed', entity: 'user', entityId: user?.id ?? null, orgId: user?.org_id ?? null },
+        { action: 'login_failed', entity: 'user', entityId: user?.id ?? null, orgId },
       );
     });
     throw new AppError('unauthenticated', WRONG);
   }
   const token = await db.system(async (tx) => {
+    // The attempt was counted as failed up front; it succeeded, so the username's count starts over.
     await clearFailures(tx, username);
     await tx.updateTable('users').set({ last_login_at: new Date() }).where('id', '=', user.id).execute();
     await recordAudit(
@@ -78,6 +77,15 @@ export async function login(
   return { token, userId: user.id };
 }
 
+function tooManyAttempts(retry: number): AppError {
+  return new AppError(
+    'too_many_requests',
+    'Too many failed attempts: try again later',
+    { retryAfterSeconds: retry },
+    { 'retry-after': String(retry) },
+  );
+}
+
 export async function logout(ctx: Ctx): Promise<void> {
   await ctx.tx.deleteFrom('sessions').where('token_hash', '=', ctx.actor.sessionTokenHash).execute();
   await audit(ctx, { action: 'logout', entity: 'user', entityId: ctx.actor.userId, orgId: ctx.actor.orgId });
@@ -88,8 +96,12 @@ export async function changeOwnPassword(
   db: Database,
   actor: Actor,
   input: { currentPassword: string; newPassword: string },
+  clientAddress: string | null,
   run: <T>(fn: (ctx: Ctx) => Promise<T>) => Promise<T>,
 ): Promise<void> {
+  // A stolen session must not become a way to guess the password: the sign-in throttle applies.
+  const admitted = await db.system((tx) => admitAttempt(tx, actor.username, clientAddress));
+  if ('retryAfter' in admitted) throw tooManyAttempts(admitted.retryAfter);
   const row = await db.kysely
     .selectFrom('users')
     .select('password_hash')
@@ -99,6 +111,7 @@ export async function changeOwnPassword(
     throw badRequest('The current password is wrong', [
       { path: ['currentPassword'], message: 'The current password is wrong' },
     ]);
+  await db.system((tx) => clearFailures(tx, actor.username));
   if (input.currentPassword === input.newPassword)
     throw badRequest('The new password must differ from the current one', [
       { path: ['newPassword'], message: 'The new password must differ from the current one' },

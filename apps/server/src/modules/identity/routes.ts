@@ -96,11 +96,11 @@ export const authRoutes: FastifyPluginAsyncZod<IdentityOptions> = async (app, { 
         tags: ['identity'],
         summary: 'Change your own password (other sessions end)',
         body: ChangePassword,
-        response: { 204: NoContent },
+        response: { 204: NoContent, 400: ErrorBody, 429: ErrorBody },
       },
     },
     async (req, reply) => {
-      await changeOwnPassword(db, signedIn(req), req.body, (fn) => req.run(fn));
+      await changeOwnPassword(db, signedIn(req), req.body, req.ip, (fn) => req.run(fn));
       return reply.code(204).send();
     },
   );

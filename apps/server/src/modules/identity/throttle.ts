@@ -25,8 +25,32 @@ export async function throttledFor(tx: Tx, username: string, clientAddress: stri
   return Math.max(0, rows.rows[0]?.retry ?? 0);
 }
 
-export async function recordFailure(tx: Tx, username: string, clientAddress: string | null): Promise<void> {
-  await tx.insertInto('login_failures').values({ username, client_address: clientAddress }).execute();
+export async function recordFailure(tx: Tx, username: string, clientAddress: string | null): Promise<number> {
+  const row = await tx
+    .insertInto('login_failures')
+    .values({ username, client_address: clientAddress })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+
+/**
+ * Counts an attempt as failed before its password is checked, so that parallel attempts cannot
+ * all pass the count while their checks run: under a lock per username and per address, either
+ * refuses (seconds to wait) or records the attempt (its failure id, to forget if it succeeds).
+ */
+export async function admitAttempt(
+  tx: Tx,
+  username: string,
+  clientAddress: string | null,
+): Promise<{ retryAfter: number } | { failureId: number }> {
+  // Always in this order (username, then address), so two attempts cannot deadlock.
+  await sql`select pg_advisory_xact_lock(hashtext(${`login-user:${username}`}))`.execute(tx);
+  if (clientAddress)
+    await sql`select pg_advisory_xact_lock(hashtext(${`login-addr:${clientAddress}`}))`.execute(tx);
+  const retryAfter = await throttledFor(tx, username, clientAddress);
+  if (retryAfter > 0) return { retryAfter };
+  return { failureId: await recordFailure(tx, username, clientAddress) };
 }
 
 export async function clearFailures(tx: Tx, username: string): Promise<void> {
