@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npm start`: builds the web app when it has not been built, then serves niangjia. On an empty
-// installation the server creates the admin user and the demo world (serve --demo-if-empty).
-import { spawnSync } from 'node:child_process';
+// embedded database the server creates the admin user and the demo world (serve --demo-if-empty).
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -13,9 +13,11 @@ if (!existsSync(`${root}apps/web/dist/index.html`)) {
   });
   if (build.status !== 0) process.exit(build.status ?? 1);
 }
-const server = spawnSync(
+const server = spawn(
   process.execPath,
   [`${root}apps/server/bin/niangjia.mjs`, 'serve', '--demo-if-empty', ...process.argv.slice(2)],
   { stdio: 'inherit' },
 );
-process.exit(server.status ?? 1);
+// Whoever stops `npm start` stops the server, which then shuts down gracefully.
+for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP']) process.on(signal, () => server.kill(signal));
+server.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

@@ -44,6 +44,15 @@ export interface AppOptions {
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{8,64}$/;
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+function sameOrigin(origin: string, host: string): boolean {
+  try {
+    return new URL(origin).host === host;
+  } catch {
+    return false;
+  }
+}
 const webDistDefault = fileURLToPath(new URL('../../web/dist', import.meta.url));
 
 /** Logger options: structured JSON, no cookies, no bodies, no query strings (they may hold ID numbers). */
@@ -78,6 +87,14 @@ export async function buildApp({ config, db, sessionSecret, logger }: AppOptions
 
   app.addHook('onRequest', async (req, reply) => {
     reply.header('x-request-id', req.id);
+    // Cross-site request forgery: a change comes from our own pages or from a non-browser client.
+    // SameSite=Lax keeps the cookie off cross-site posts; this also refuses other sites of the same
+    // host (another port) and any page that is not ours.
+    if (SAFE_METHODS.has(req.method)) return;
+    const site = req.headers['sec-fetch-site'];
+    const origin = req.headers.origin;
+    if ((site && site !== 'same-origin' && site !== 'none') || (origin && !sameOrigin(origin, req.host)))
+      throw new AppError('forbidden', 'Requests from other sites are refused', { reason: 'cross_site' });
   });
 
   await app.register(fastifyHelmet, {

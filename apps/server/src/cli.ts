@@ -1,4 +1,4 @@
-import { ORG_LEVELS, type OrgLevel } from '@niangjia/contracts';
+import { CreateOrg, ORG_LEVELS, type OrgLevel } from '@niangjia/contracts';
 import { Database, DataDirLockedError, migrate } from '@niangjia/db';
 import { Command, Option } from 'commander';
 import { type Config, ConfigError, loadConfig } from './config';
@@ -6,7 +6,7 @@ import { runDemo } from './demo';
 import { hashPassword } from './modules/identity/passwords';
 import { createUser } from './modules/identity/users';
 import { createOrg } from './modules/orgs/service';
-import { asOperator, isRole, print, rootOrg } from './operator';
+import { asOperator, createRootOrg, isRole, operatorName, print, rootOrg } from './operator';
 import { serve } from './serve';
 
 /** Opens the database for one command (taking the embedded data directory), migrated. */
@@ -66,12 +66,9 @@ function program(): Command {
         if (!opts.parent) {
           if (await rootOrg(db))
             throw new UsageError('There is already a root organisation: give --parent CODE');
-          await db.system((tx) =>
-            tx
-              .insertInto('orgs')
-              .values({ code, name, level: opts.level, path: `/${code}/` })
-              .execute(),
-          );
+          const input = CreateOrg.pick({ code: true, name: true }).safeParse({ code, name });
+          if (!input.success) throw new UsageError(input.error.issues.map((i) => i.message).join('; '));
+          await db.system((tx) => createRootOrg(tx, { ...input.data, level: opts.level }, operatorName()));
         } else {
           const parentCode = opts.parent;
           await asOperator(db, (ctx) => createOrg(ctx, { code, name, level: opts.level, parentCode }));

@@ -34,6 +34,11 @@ describe('configuration', () => {
     expect(() => loadConfig({ PORT: 'eighty' })).toThrow(ConfigError);
     expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/PORT="eighty"/);
     expect(() => loadConfig({ DATABASE_URL: 'mysql://x' })).toThrow(/DATABASE_URL=.*postgres/);
+    // Secrets are named, never shown.
+    expect(() => loadConfig({ DATABASE_URL: 'mysql://u:hunter2@x' })).toThrow(
+      /DATABASE_URL=\(value hidden\)/,
+    );
+    expect(() => loadConfig({ NIANGJIA_SESSION_SECRET: 'short-secret' })).not.toThrow(/short-secret/);
     expect(() => loadConfig({ NIANGJIA_ADMIN_PASSWORD: 'short' })).toThrow(/NIANGJIA_ADMIN_PASSWORD/);
     expect(() => loadConfig({ LOG_LEVEL: 'loud' })).toThrow(/LOG_LEVEL/);
   });

@@ -59,6 +59,14 @@ export type Config = {
   logLevel: (typeof LOG_LEVELS)[number];
 };
 
+/** Variables whose values never appear in a message (a URL may carry a password). */
+const SECRET = new Set([
+  'DATABASE_URL',
+  'NIANGJIA_ADMIN_PASSWORD',
+  'NIANGJIA_SESSION_SECRET',
+  'NIANGJIA_DEMO_PASSWORD',
+]);
+
 export class ConfigError extends Error {
   override name = 'ConfigError';
 }
@@ -70,7 +78,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => {
       const name = String(i.path[0] ?? '?');
-      return `  ${name}=${JSON.stringify(env[name] ?? '')}: ${i.message}`;
+      const shown = SECRET.has(name) ? '(value hidden)' : JSON.stringify(env[name] ?? '');
+      return `  ${name}=${shown}: ${i.message}`;
     });
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }

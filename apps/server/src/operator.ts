@@ -1,14 +1,20 @@
 import { randomBytes } from 'node:crypto';
 import { userInfo } from 'node:os';
-import { permissionsOf, ROLE_NAMES, type Role } from '@niangjia/contracts';
-import type { Database } from '@niangjia/db';
+import { OrgCode, type OrgLevel, OrgName, permissionsOf, ROLE_NAMES, type Role } from '@niangjia/contracts';
+import { type Database, sql, type Tx } from '@niangjia/db';
 import type { Config } from './config';
 import type { Actor, Ctx } from './http/context';
+import { recordAudit } from './modules/audit/service';
 import { hashPassword } from './modules/identity/passwords';
 
 /** Writes a line for the operator (the console, not the log). */
 export function print(line = ''): void {
   process.stdout.write(`${line}\n`);
+}
+
+/** How the audit trail names the person at the console. */
+export function operatorName(): string {
+  return `cli:${userInfo().username}`;
 }
 
 export async function rootOrg(db: Database) {
@@ -23,7 +29,7 @@ export async function rootOrg(db: Database) {
 export async function asOperator<T>(
   db: Database,
   fn: (ctx: Ctx) => Promise<T>,
-  name = `cli:${userInfo().username}`,
+  name = operatorName(),
 ): Promise<T> {
   const root = await rootOrg(db);
   if (!root)
@@ -48,6 +54,36 @@ export async function asOperator<T>(
   );
 }
 
+/** Serialises first-start work across server processes starting together. */
+const BOOTSTRAP_LOCK = 7_364_201_506;
+
+/** Creates the root of the organisation tree (there is one), recorded in the audit trail. */
+export async function createRootOrg(
+  tx: Tx,
+  org: { code: string; name: string; level: OrgLevel },
+  by: string,
+): Promise<string> {
+  const code = OrgCode.parse(org.code);
+  const name = OrgName.parse(org.name);
+  const root = await tx
+    .insertInto('orgs')
+    .values({ code, name, level: org.level, path: `/${code}/` })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await recordAudit(
+    tx,
+    { userId: null, username: by, requestId: null, clientAddress: null },
+    {
+      action: 'create',
+      entity: 'org',
+      entityId: code,
+      orgId: root.id,
+      after: { code, name, level: org.level, parentCode: null, active: true },
+    },
+  );
+  return root.id;
+}
+
 /**
  * First start: creates the root organisation when there is none, and the `admin` user when there
  * are no users, with NIANGJIA_ADMIN_PASSWORD or a random password printed once.
@@ -58,46 +94,38 @@ export async function bootstrap(db: Database, config: Config): Promise<{ fresh: 
   if (anyUser) return { fresh: false };
   const password = config.adminPassword ?? randomBytes(12).toString('base64url');
   const passwordHash = await hashPassword(password);
-  await db.system(async (tx) => {
-    let root = await tx.selectFrom('orgs').select(['id']).where('parent_id', 'is', null).executeTakeFirst();
-    if (!root) {
-      root = await tx
-        .insertInto('orgs')
-        .values({
-          code: config.rootOrg.code,
-          name: config.rootOrg.name,
-          level: 'national',
-          path: `/${config.rootOrg.code}/`,
-        })
-        .returning('id')
-        .executeTakeFirstOrThrow();
-    }
+  const created = await db.system(async (tx) => {
+    await sql`select pg_advisory_xact_lock(${BOOTSTRAP_LOCK})`.execute(tx);
+    // Another process may have done it while this one waited for the lock.
+    if (await tx.selectFrom('users').select('id').limit(1).executeTakeFirst()) return false;
+    const root =
+      (await tx.selectFrom('orgs').select(['id']).where('parent_id', 'is', null).executeTakeFirst())?.id ??
+      (await createRootOrg(tx, { ...config.rootOrg, level: 'national' }, 'system'));
     const admin = await tx
       .insertInto('users')
       .values({
         username: 'admin',
         display_name: '系统管理员',
-        org_id: root.id,
+        org_id: root,
         roles: ['admin'],
         password_hash: passwordHash,
       })
       .returning('id')
       .executeTakeFirstOrThrow();
-    await tx
-      .insertInto('audit_log')
-      .values({
-        username: 'system',
-        org_id: root.id,
+    await recordAudit(
+      tx,
+      { userId: null, username: 'system', requestId: null, clientAddress: null },
+      {
         action: 'create',
         entity: 'user',
-        entity_id: admin.id,
-        changes: JSON.stringify({
-          username: { before: null, after: 'admin' },
-          roles: { before: null, after: ['admin'] },
-        }),
-      })
-      .execute();
+        entityId: admin.id,
+        orgId: root,
+        after: { username: 'admin', roles: ['admin'] },
+      },
+    );
+    return true;
   });
+  if (!created) return { fresh: false };
   print('First start: created the user "admin" at the root organisation.');
   if (config.adminPassword) print('Its password is the one in NIANGJIA_ADMIN_PASSWORD.');
   else print(`Its password, shown only this once: ${password}`);

@@ -32,13 +32,18 @@ export async function serve(config: Config, { demoIfEmpty = false } = {}): Promi
     }
     process.exit(0);
   };
-  process.once('SIGTERM', () => void stop('SIGTERM'));
-  process.once('SIGINT', () => void stop('SIGINT'));
+  // `on`, not `once`: a second signal (Ctrl-C reaches both `npm start` and this process) must not
+  // fall back to the default action and kill the process halfway through its shutdown.
+  for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.on(signal, () => void stop(signal));
   try {
     const applied = await migrate(db);
     if (applied.length) print(`Database migrated: ${applied.join(', ')}`);
     const { fresh } = await bootstrap(db, config);
-    if (fresh && demoIfEmpty) await runDemo(db, config, 'system');
+    // The demo world, with its published passwords, only ever on an empty embedded database:
+    // never on a server database, which is what production runs on.
+    if (fresh && demoIfEmpty && !config.databaseUrl) await runDemo(db, config, 'system');
+    else if (fresh && demoIfEmpty)
+      print('A server database gets no demo world by itself: run `niangjia demo` if you want one.');
     app = await buildApp({ config, db, sessionSecret: await sessionSecret(db, config) });
     await app.listen({ port: config.port, host: config.host });
     const where = config.databaseUrl ? 'PostgreSQL server' : `embedded database in ${config.dataDir}`;

@@ -54,6 +54,31 @@ describe('the HTTP surface', () => {
     expect(hostile.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
   });
 
+  it('refuses changes sent from another site, and accepts those from its own pages', async () => {
+    const cookie = await t.login('xq-admin');
+    const deactivate = (headers: Record<string, string>) =>
+      t.app.inject({
+        method: 'POST',
+        url: '/api/v1/orgs/640104005/deactivate',
+        headers: { cookie, host: 'niangjia.example:3000', ...headers },
+      });
+    for (const headers of [
+      { origin: 'http://evil.example' },
+      { origin: 'http://niangjia.example:8080' },
+      { 'sec-fetch-site': 'cross-site' },
+      { 'sec-fetch-site': 'same-site' },
+    ]) {
+      const res = await deactivate(headers);
+      expect(res.statusCode, JSON.stringify(headers)).toBe(403);
+      expect(res.json().error.details).toEqual({ reason: 'cross_site' });
+    }
+    const org = await t.app.inject({ url: '/api/v1/orgs/640104005', headers: { cookie } });
+    expect(org.json().active).toBe(true);
+    const own = await deactivate({ origin: 'http://niangjia.example:3000', 'sec-fetch-site': 'same-origin' });
+    expect(own.statusCode).toBe(200);
+    expect(own.json().active).toBe(false);
+  });
+
   it('sends security headers', async () => {
     const res = await t.app.inject({ url: '/healthz' });
     expect(res.headers['content-security-policy']).toContain("default-src 'self'");

@@ -124,6 +124,7 @@ describe('organisation tree', () => {
     await asRoot('POST', '/orgs/640100/move', { parentCode: '640000' });
     const own = await call('POST', '/orgs/640104/move', { parentCode: '640104001' });
     expect(own.statusCode).toBe(409);
+    expect(own.json().error.message).toBe('You cannot move your own organisation');
   });
 
   it('deactivates a node without active children, hides it by default, and reactivates it', async () => {

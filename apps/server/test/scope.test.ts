@@ -184,6 +184,38 @@ describe('every route declares its access and keeps to the scope', () => {
     expect(user.json()).toMatchObject({ displayName: '李帮扶', active: true });
   });
 
+  it('cannot push its own users or organisations into another subtree', async () => {
+    const created = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/users',
+      headers: { cookie: outsider },
+      payload: {
+        username: 'xx-second',
+        displayName: '西夏二',
+        orgCode: '640105001',
+        roles: ['auditor'],
+        password: 'second-password-1',
+      },
+    });
+    expect(created.statusCode).toBe(201);
+    const moveUser = await t.app.inject({
+      method: 'PATCH',
+      url: `/api/v1/users/${created.json().id}`,
+      headers: { cookie: outsider },
+      payload: { orgCode: '640104' },
+    });
+    expect(moveUser.statusCode).toBe(404);
+    const moveOrg = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/orgs/640105001/move',
+      headers: { cookie: outsider },
+      payload: { parentCode: '640104' },
+    });
+    expect(moveOrg.statusCode).toBe(404);
+    const org = await t.app.inject({ url: '/api/v1/orgs/640105001', headers: { cookie: outsider } });
+    expect(org.json().parentCode).toBe('640105');
+  });
+
   it('GET /orgs/{code} answers 200 inside the subtree and the same 404 outside as for a code that does not exist', async () => {
     const inside = await t.app.inject({ url: '/api/v1/orgs/640104001', headers: { cookie: insider } });
     expect(inside.statusCode).toBe(200);
@@ -197,7 +229,10 @@ describe('every route declares its access and keeps to the scope', () => {
 
   it('lists only the scope: users, organisations and audit entries', async () => {
     const users = await t.app.inject({ url: '/api/v1/users?pageSize=200', headers: { cookie: outsider } });
-    expect(users.json().items.map((u: { username: string }) => u.username)).toEqual(['xx-admin']);
+    expect(users.json().items.map((u: { username: string }) => u.username)).toEqual([
+      'xx-admin',
+      'xx-second',
+    ]);
     const search = await t.app.inject({
       url: '/api/v1/orgs?q=%E5%B7%A5%E4%BC%9A',
       headers: { cookie: outsider },

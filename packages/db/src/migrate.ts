@@ -35,12 +35,16 @@ export function listMigrations(): Migration[] {
 const MIGRATION_LOCK = 7_364_201_505;
 
 async function ensureTable(db: Database) {
-  await sql`create table if not exists niangjia_migrations (
-    id serial primary key,
-    tag text not null unique,
-    hash text not null,
-    applied_at timestamptz not null default now()
-  )`.execute(db.kysely);
+  // Under the lock too: two servers starting together would both try to create it.
+  await db.system(async (tx) => {
+    await sql`select pg_advisory_xact_lock(${MIGRATION_LOCK})`.execute(tx);
+    await sql`create table if not exists niangjia_migrations (
+      id serial primary key,
+      tag text not null unique,
+      hash text not null,
+      applied_at timestamptz not null default now()
+    )`.execute(tx);
+  });
 }
 
 /** Applies every pending migration, each in its own transaction; returns the tags applied. */

@@ -167,7 +167,12 @@ export async function renameOrg(ctx: Ctx, code: string, name: string): Promise<O
   return toOrg(after);
 }
 
+// Moves rewrite paths of whole subtrees: one at a time in the whole tree, or two crossing moves
+// could each rewrite paths the other just read.
+const MOVE_LOCK = 7_364_201_507;
+
 export async function moveOrg(ctx: Ctx, code: string, parentCode: string): Promise<Org> {
+  await sql`select pg_advisory_xact_lock(${MOVE_LOCK})`.execute(ctx.tx);
   const node = await findOrg(ctx, code);
   if (node.id === ctx.actor.orgId) throw conflict('You cannot move your own organisation');
   const parent = await findOrg(ctx, parentCode);
