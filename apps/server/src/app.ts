@@ -82,6 +82,17 @@ export async function buildApp({ config, db, sessionSecret, logger }: AppOptions
     return503OnClosing: true,
   }).withTypeProvider<ZodTypeProvider>();
 
+  // Graceful shutdown: requests in flight finish, and their connections close after the answer
+  // instead of idling on keep-alive, which would hold close() open for a minute.
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+    app.server.closeIdleConnections();
+  });
+  app.addHook('onSend', async (_req, reply) => {
+    if (closing) reply.header('connection', 'close');
+  });
+
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 
