@@ -13,6 +13,8 @@ export const PERMISSIONS = [
   'person:read_full',
   'registry:read',
   'registry:write',
+  // Deciding steps of the archive life cycle: first review, publicity, archiving, refusal, exit.
+  'registry:approve',
   'policy:read',
   'policy:write',
   'assistance:read',
@@ -37,6 +39,7 @@ export const ROLES = {
     ...READS,
     'person:read_full',
     'registry:write',
+    'registry:approve',
     'policy:write',
     'assistance:propose',
     'assistance:approve',

@@ -1,0 +1,73 @@
+import {
+  ARCHIVE_ACTIONS,
+  type ArchiveActionCode,
+  type ArchiveStatus,
+  type ExitReason,
+  type Permission,
+} from '@niangjia/contracts';
+import { addWorkingDays } from '../calendar';
+import type { CalendarDate } from '../dates';
+
+export interface StepFacts {
+  /** The Asia/Shanghai date the step is taken. */
+  today: CalendarDate;
+  /** When publicity started, for `archive`. */
+  publicityStartedOn?: CalendarDate;
+  /** Working days publicity lasts at least (parameter `publicityWorkingDays`, default 5). */
+  publicityWorkingDays?: number;
+  /** Objections raised during publicity and not yet resolved. */
+  openObjections?: number;
+  exitReason?: ExitReason;
+}
+
+export type StepRefusal =
+  | { code: 'illegal_transition'; from: ArchiveStatus; action: string }
+  | { code: 'not_permitted'; permission: Permission }
+  | { code: 'publicity_not_over'; endsOn: CalendarDate; provisional: boolean }
+  | { code: 'open_objections'; count: number }
+  | { code: 'exit_reason_required' };
+
+/** The actions a holder of `permissions` may take on an archive in `status`. */
+export function allowedActions(status: ArchiveStatus, permissions: readonly string[]): ArchiveActionCode[] {
+  return ARCHIVE_ACTIONS.filter(
+    (a) => (a.from as readonly ArchiveStatus[]).includes(status) && permissions.includes(a.permission),
+  ).map((a) => a.code);
+}
+
+/** When publicity started on `start` may end: after the given number of working days. */
+export function publicityEndsOn(start: CalendarDate, workingDays = 5) {
+  return addWorkingDays(start, workingDays);
+}
+
+/**
+ * Whether one step of the life cycle may be taken now, and where it leads. Pure: the service
+ * supplies the facts (dates, objections) and records the step with its user and comment.
+ */
+export function takeStep(
+  status: ArchiveStatus,
+  action: ArchiveActionCode,
+  permissions: readonly string[],
+  facts: StepFacts,
+): { ok: true; to: ArchiveStatus } | { ok: false; refusal: StepRefusal } {
+  const def = ARCHIVE_ACTIONS.find((a) => a.code === action);
+  if (!def || !(def.from as readonly ArchiveStatus[]).includes(status))
+    return { ok: false, refusal: { code: 'illegal_transition', from: status, action } };
+  if (!permissions.includes(def.permission))
+    return { ok: false, refusal: { code: 'not_permitted', permission: def.permission } };
+  const requires: readonly string[] = 'requires' in def ? def.requires : [];
+  if (requires.includes('publicityEnded')) {
+    if (!facts.publicityStartedOn) throw new Error('archive: the start of publicity is unknown');
+    // Publicity lasts at least N working days: it may close on the day after the Nth.
+    const end = publicityEndsOn(facts.publicityStartedOn, facts.publicityWorkingDays ?? 5);
+    if (facts.today <= end.date || end.provisional)
+      return {
+        ok: false,
+        refusal: { code: 'publicity_not_over', endsOn: end.date, provisional: end.provisional },
+      };
+    if ((facts.openObjections ?? 0) > 0)
+      return { ok: false, refusal: { code: 'open_objections', count: facts.openObjections ?? 0 } };
+  }
+  if (requires.includes('exitReason') && !facts.exitReason)
+    return { ok: false, refusal: { code: 'exit_reason_required' } };
+  return { ok: true, to: def.to };
+}
