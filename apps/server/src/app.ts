@@ -24,6 +24,7 @@ import { AppError } from './http/errors';
 import { auditRoutes } from './modules/audit/routes';
 import { authRoutes, userRoutes } from './modules/identity/routes';
 import { resolveSession, SESSION_COOKIE } from './modules/identity/sessions';
+import { jobRoutes } from './modules/jobs/routes';
 import { orgRoutes } from './modules/orgs/routes';
 import { systemRoutes } from './modules/system/routes';
 
@@ -249,6 +250,7 @@ export async function buildApp({ config, db, sessionSecret, logger }: AppOptions
       await api.register(userRoutes);
       await api.register(orgRoutes);
       await api.register(auditRoutes);
+      await api.register(jobRoutes);
     },
     { prefix: '/api/v1' },
   );

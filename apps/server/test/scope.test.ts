@@ -11,6 +11,7 @@ let t: TestApp;
 let outsider: string; // admin at 640105
 let insider: string; // admin at 640104
 let xqUserId: string;
+let xqJobId: string;
 const routes: { method: string; url: string; access: string }[] = [];
 
 beforeAll(async () => {
@@ -39,6 +40,19 @@ beforeAll(async () => {
   insider = await t.login('xq-admin');
   const users = await t.app.inject({ url: '/api/v1/users?q=xq-caseworker', headers: { cookie: insider } });
   xqUserId = users.json().items[0].id;
+  // A job of 640104's, queued by its admin.
+  const xq = await t.db.kysely
+    .selectFrom('orgs')
+    .select('id')
+    .where('code', '=', '640104')
+    .executeTakeFirstOrThrow();
+  xqJobId = (
+    await t.db.kysely
+      .insertInto('jobs')
+      .values({ kind: 'probe', org_id: xq.id, input: JSON.stringify({}) })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+  ).id;
   collect(t.app);
 });
 afterAll(() => t?.close());
@@ -47,7 +61,7 @@ function collect(app: FastifyInstance) {
   routes.push(...app.apiRoutes);
 }
 
-type Probe = (ids: { xqUserId: string }) => InjectOptions & { expect: number[] };
+type Probe = (ids: { xqUserId: string; xqJobId: string }) => InjectOptions & { expect: number[] };
 const PROBES: Record<string, Probe> = {
   'GET /healthz': () => ({ method: 'GET', url: '/healthz', expect: [200] }),
   'GET /readyz': () => ({ method: 'GET', url: '/readyz', expect: [200] }),
@@ -132,6 +146,7 @@ const PROBES: Record<string, Probe> = {
     expect: [404],
   }),
   'GET /api/v1/audit': () => ({ method: 'GET', url: '/api/v1/audit?username=xq-admin', expect: [200] }),
+  'GET /api/v1/jobs/:id': (ids) => ({ method: 'GET', url: `/api/v1/jobs/${ids.xqJobId}`, expect: [404] }),
 };
 
 describe('every route declares its access and keeps to the scope', () => {
@@ -143,7 +158,9 @@ describe('every route declares its access and keeps to the scope', () => {
 
   it('answers 401 without a session on every non-public route', async () => {
     for (const r of routes.filter((r) => r.access !== 'public')) {
-      const { expect: _e, ...probe } = PROBES[`${r.method} ${r.url}`]?.({ xqUserId }) ?? { expect: [] };
+      const { expect: _e, ...probe } = PROBES[`${r.method} ${r.url}`]?.({ xqUserId, xqJobId }) ?? {
+        expect: [],
+      };
       const res = await t.app.inject(probe);
       expect(res.statusCode, `${r.method} ${r.url}`).toBe(401);
     }
@@ -154,7 +171,9 @@ describe('every route declares its access and keeps to the scope', () => {
     const guarded = routes.filter((r) => r.access.includes(':') && !['org:read'].includes(r.access));
     expect(guarded.length).toBeGreaterThan(8);
     for (const r of guarded) {
-      const { expect: _e, ...probe } = PROBES[`${r.method} ${r.url}`]?.({ xqUserId }) ?? { expect: [] };
+      const { expect: _e, ...probe } = PROBES[`${r.method} ${r.url}`]?.({ xqUserId, xqJobId }) ?? {
+        expect: [],
+      };
       const res = await t.app.inject({ ...probe, headers: { cookie: caseworker } });
       expect(res.statusCode, `${r.method} ${r.url}`).toBe(403);
     }
@@ -162,7 +181,7 @@ describe('every route declares its access and keeps to the scope', () => {
 
   it('hides everything of another subtree from a user holding every permission', async () => {
     for (const r of routes) {
-      const p = PROBES[`${r.method} ${r.url}`]?.({ xqUserId });
+      const p = PROBES[`${r.method} ${r.url}`]?.({ xqUserId, xqJobId });
       if (!p || p.expect.length === 0) continue;
       const { expect: expected, ...probe } = p;
       const res = await t.app.inject({ ...probe, headers: { cookie: outsider } });

@@ -11,6 +11,7 @@ import {
   check,
   index,
   inet,
+  integer,
   jsonb,
   pgTable,
   text,
@@ -121,5 +122,41 @@ export const auditLog = pgTable(
     index('audit_log_entity_idx').on(t.entity, t.entityId),
     index('audit_log_user_idx').on(t.username, t.at),
     index('audit_log_org_idx').on(t.orgId, t.at),
+  ],
+);
+
+/**
+ * Background work (imports, bulk evaluation, reminders) as rows, so that a restart loses none and
+ * any server process may run any job. A job runs with the scope of the user who asked for it.
+ */
+export const jobs = pgTable(
+  'jobs',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    kind: text('kind').notNull(),
+    /** The organisation whose scope the job acts in (and in whose scope it is visible). */
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => orgs.id),
+    createdBy: uuid('created_by').references(() => users.id),
+    input: jsonb('input').notNull(),
+    status: text('status').notNull().default('queued'),
+    /** 0 to 1, with a short text of what is being done, for the progress bar. */
+    progress: jsonb('progress'),
+    result: jsonb('result'),
+    error: text('error'),
+    attempts: integer('attempts').notNull().default(0),
+    maxAttempts: integer('max_attempts').notNull().default(3),
+    runAfter: tz('run_after').notNull().defaultNow(),
+    lockedUntil: tz('locked_until'),
+    lockedBy: text('locked_by'),
+    createdAt: tz('created_at').notNull().defaultNow(),
+    startedAt: tz('started_at'),
+    finishedAt: tz('finished_at'),
+  },
+  (t) => [
+    index('jobs_queue_idx').on(t.status, t.runAfter),
+    index('jobs_org_idx').on(t.orgId, t.createdAt),
+    check('jobs_status_check', sql`${t.status} in ('queued','running','succeeded','failed','cancelled')`),
   ],
 );

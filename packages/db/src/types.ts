@@ -10,6 +10,7 @@ export interface DB {
   login_failures: Kyselify<typeof schema.loginFailures>;
   settings: Kyselify<typeof schema.settings>;
   audit_log: Kyselify<typeof schema.auditLog>;
+  jobs: Kyselify<typeof schema.jobs>;
   niangjia_migrations: {
     tag: string;
     hash: string;

@@ -77,11 +77,9 @@ describe(`database on ${backend}`, () => {
   it('migrates idempotently and refuses an edited migration', async () => {
     expect(await migrate(db)).toEqual([]);
     expect(await pendingMigrations(db)).toEqual([]);
-    expect(listMigrations().map((m) => m.tag)).toEqual([
-      '0000_foundation',
-      '0001_security',
-      '0002_hardening',
-    ]);
+    const tags = listMigrations().map((m) => m.tag);
+    expect(tags.slice(0, 3)).toEqual(['0000_foundation', '0001_security', '0002_hardening']);
+    expect(tags).toEqual([...tags].sort());
     await sql`update niangjia_migrations set hash = 'edited' where tag = '0000_foundation'`.execute(
       db.kysely,
     );
