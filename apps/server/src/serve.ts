@@ -2,6 +2,8 @@ import { Database, migrate } from '@niangjia/db';
 import { buildApp } from './app';
 import type { Config } from './config';
 import { runDemo } from './demo';
+import { jobHandlers } from './jobs/handlers';
+import { JobRunner } from './jobs/runner';
 import { bootstrap, print, sessionSecret } from './operator';
 
 /** Starts the server: database, migrations, first-start set-up, HTTP; stops cleanly on SIGTERM. */
@@ -13,6 +15,7 @@ export async function serve(config: Config, { demoIfEmpty = false } = {}): Promi
     poolSize: config.poolSize,
   });
   let app: Awaited<ReturnType<typeof buildApp>> | undefined;
+  let runner: JobRunner | undefined;
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
@@ -26,6 +29,8 @@ export async function serve(config: Config, { demoIfEmpty = false } = {}): Promi
     force.unref();
     try {
       await app?.close();
+      // The job running now finishes; a queued one waits for the next start.
+      await runner?.stop();
     } finally {
       await db.close();
       clearTimeout(force);
@@ -46,6 +51,8 @@ export async function serve(config: Config, { demoIfEmpty = false } = {}): Promi
       print('A server database gets no demo world by itself: run `niangjia demo` if you want one.');
     app = await buildApp({ config, db, sessionSecret: await sessionSecret(db, config) });
     await app.listen({ port: config.port, host: config.host });
+    runner = new JobRunner(db, jobHandlers, app.log);
+    runner.start();
     const where = config.databaseUrl ? 'PostgreSQL server' : `embedded database in ${config.dataDir}`;
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
