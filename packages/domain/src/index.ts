@@ -3,5 +3,6 @@
 
 export * from './calendar';
 export * from './dates';
+export * from './ids';
 export * from './money';
 export * from './registry/lifecycle';
