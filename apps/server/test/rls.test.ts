@@ -132,3 +132,74 @@ describe('row-level security', () => {
     expect(sessions.length).toBeGreaterThan(0);
   });
 });
+
+describe('row-level security of the registry', () => {
+  it("keeps 兴庆区's households, people, members, archives and their steps from 西夏区", async () => {
+    const { archiveId, head } = await t.db.system(async (tx) => {
+      const person = (id: string, name: string, sex: string, birth: string) =>
+        tx
+          .insertInto('people')
+          .values({ id_number: id, name, sex, birth_date: birth, org_id: xq.id })
+          .returning('id')
+          .executeTakeFirstOrThrow();
+      // Made-up numbers: the registry's services validate them; the policies do not care.
+      const head = await person('640104197001010011', '测试户主', 'male', '1970-01-01');
+      const child = await person('640104200001010022', '测试子女', 'female', '2000-01-01');
+      const household = await tx
+        .insertInto('households')
+        .values({ org_id: xq.id, head_person_id: head.id, wage_income_fen: 2_160_000 })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      await tx
+        .insertInto('household_members')
+        .values({ household_id: household.id, person_id: child.id, relation: 'child' })
+        .execute();
+      const archive = await tx
+        .insertInto('archives')
+        .values({
+          household_id: household.id,
+          org_id: xq.id,
+          origin: 'new',
+          primary_cause: '6',
+          opened_on: '2015-03-02',
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      await tx
+        .insertInto('archive_steps')
+        .values({
+          archive_id: archive.id,
+          action: 'survey',
+          to_status: 'surveyed',
+          on_date: '2015-03-02',
+          username: 'test',
+          comment: '摸底',
+        })
+        .execute();
+      return { archiveId: archive.id, head: head.id };
+    });
+    for (const table of ['people', 'households', 'household_members', 'archives', 'archive_steps'] as const) {
+      const rows = await asXixia<unknown[]>((tx) => tx.selectFrom(table).selectAll().execute());
+      expect(rows, table).toEqual([]);
+    }
+    const own = await t.db.scoped({ userId: '', orgPath: xq.path }, (tx) =>
+      tx.selectFrom('household_members').selectAll().execute(),
+    );
+    expect(own).toHaveLength(1);
+    // History is appended, never rewritten, even in the scope.
+    await expect(
+      t.db.scoped({ userId: '', orgPath: xq.path }, (tx) =>
+        tx
+          .updateTable('archive_steps')
+          .set({ comment: 'rewritten' })
+          .where('archive_id', '=', archiveId)
+          .execute(),
+      ),
+    ).rejects.toThrow(/permission denied/);
+    // The conflict check tells 西夏区 that the person is in an open household elsewhere, and where.
+    const conflict = await asXixia<{ rows: { org_code: string }[] }>((tx) =>
+      sql<{ org_code: string }>`select org_code from niangjia_open_household_of(${head})`.execute(tx),
+    );
+    expect(conflict.rows).toEqual([{ org_code: '640104' }]);
+  });
+});

@@ -6,9 +6,11 @@
 import { sql } from 'drizzle-orm';
 import {
   type AnyPgColumn,
+  bigint,
   bigserial,
   boolean,
   check,
+  date,
   index,
   inet,
   integer,
@@ -16,6 +18,7 @@ import {
   pgTable,
   text,
   timestamp,
+  uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
 
@@ -158,5 +161,266 @@ export const jobs = pgTable(
     index('jobs_queue_idx').on(t.status, t.runAfter),
     index('jobs_org_idx').on(t.orgId, t.createdAt),
     check('jobs_status_check', sql`${t.status} in ('queued','running','succeeded','failed','cancelled')`),
+  ],
+);
+
+// ---------------------------------------------------------------------------------------------
+// Registry: people, employers, households and the hardship archive (issue 3). Money is integer
+// fen (int8); dates are calendar dates in Asia/Shanghai (`date`, read as 'YYYY-MM-DD').
+
+const fen = <N extends string>(name: N) => bigint(name, { mode: 'number' });
+const day = <N extends string>(name: N) => date(name, { mode: 'string' });
+
+/** Employers, keyed by their unified social credit code (GB 32100) when they have one. */
+export const employers = pgTable(
+  'employers',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    creditCode: text('credit_code').unique(),
+    name: text('name').notNull(),
+    employerType: text('employer_type'),
+    state: text('state'),
+    /** The organisation that keeps the record: its scope sees it. */
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => orgs.id),
+    createdAt: tz('created_at').notNull().defaultNow(),
+    updatedAt: tz('updated_at').notNull().defaultNow(),
+  },
+  (t) => [index('employers_org_idx').on(t.orgId), index('employers_name_idx').on(t.name)],
+);
+
+/** One record per person in the whole system, keyed by the 18-character resident ID number. */
+export const people = pgTable(
+  'people',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    idNumber: text('id_number').notNull().unique(),
+    name: text('name').notNull(),
+    /** Derived from the ID number (GB 11643); contradictions are refused. */
+    sex: text('sex').notNull(),
+    birthDate: day('birth_date').notNull(),
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => orgs.id),
+    ethnicity: text('ethnicity'),
+    phone: text('phone'),
+    householdRegistration: text('household_registration'),
+    health: text('health'),
+    disability: text('disability'),
+    activity: text('activity'),
+    education: text('education'),
+    medicalInsurance: text('medical_insurance'),
+    employerId: uuid('employer_id').references(() => employers.id),
+    unionMember: boolean('union_member'),
+    migrantWorker: boolean('migrant_worker').notNull().default(false),
+    bankName: text('bank_name'),
+    bankBranch: text('bank_branch'),
+    bankCard: text('bank_card'),
+    /** How the record came: 'survey', 'manual', 'ledger' (created by an assistance-ledger import). */
+    source: text('source').notNull().default('manual'),
+    /** Set when this record was merged into another (duplicates): both histories are kept. */
+    mergedInto: uuid('merged_into').references((): AnyPgColumn => people.id),
+    createdAt: tz('created_at').notNull().defaultNow(),
+    updatedAt: tz('updated_at').notNull().defaultNow(),
+  },
+  (t) => [
+    index('people_org_idx').on(t.orgId),
+    index('people_name_birth_idx').on(t.name, t.birthDate),
+    index('people_phone_idx').on(t.phone),
+    check('people_sex_check', sql`${t.sex} in ('male','female')`),
+  ],
+);
+
+/** A household: its head (a worker), members, housing, and the survey's yearly income and costs. */
+export const households = pgTable(
+  'households',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => orgs.id),
+    headPersonId: uuid('head_person_id')
+      .notNull()
+      .unique()
+      .references(() => people.id),
+    housingType: text('housing_type'),
+    /** Floor area in hundredths of a square metre. */
+    housingAreaCentiM2: integer('housing_area_centi_m2'),
+    // The twelve months before the survey date, whole household (TEMPLATES.md §1).
+    wageIncomeFen: fen('wage_income_fen').notNull().default(0),
+    businessIncomeFen: fen('business_income_fen').notNull().default(0),
+    propertyIncomeFen: fen('property_income_fen').notNull().default(0),
+    transferIncomeFen: fen('transfer_income_fen').notNull().default(0),
+    otherIncomeFen: fen('other_income_fen').notNull().default(0),
+    medicalCostFen: fen('medical_cost_fen').notNull().default(0),
+    disabilityCostFen: fen('disability_cost_fen').notNull().default(0),
+    educationCostFen: fen('education_cost_fen').notNull().default(0),
+    housingCostFen: fen('housing_cost_fen').notNull().default(0),
+    otherRigidCostFen: fen('other_rigid_cost_fen').notNull().default(0),
+    employmentCostFen: fen('employment_cost_fen').notNull().default(0),
+    surveyDate: day('survey_date'),
+    surveyor: text('surveyor'),
+    createdAt: tz('created_at').notNull().defaultNow(),
+    updatedAt: tz('updated_at').notNull().defaultNow(),
+  },
+  (t) => [index('households_org_idx').on(t.orgId)],
+);
+
+/** Members other than the head (household size = 1 + members). */
+export const householdMembers = pgTable(
+  'household_members',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    householdId: uuid('household_id')
+      .notNull()
+      .references(() => households.id),
+    personId: uuid('person_id')
+      .notNull()
+      .references(() => people.id),
+    relation: text('relation').notNull(),
+    /** The member's share of the household's income: shown, never added to the totals again. */
+    monthlyIncomeFen: fen('monthly_income_fen'),
+    health: text('health'),
+    activity: text('activity'),
+    createdAt: tz('created_at').notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('household_members_unique').on(t.householdId, t.personId),
+    index('household_members_person_idx').on(t.personId),
+  ],
+);
+
+/** The hardship archive of a household and its life cycle (contracts: archive-lifecycle.ts). */
+export const archives = pgTable(
+  'archives',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    householdId: uuid('household_id')
+      .notNull()
+      .references(() => households.id),
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => orgs.id),
+    category: text('category'),
+    origin: text('origin').notNull(),
+    primaryCause: text('primary_cause').notNull(),
+    secondaryCauses: text('secondary_causes').array().notNull().default(sql`'{}'::text[]`),
+    urgency: text('urgency').notNull().default('normal'),
+    status: text('status').notNull().default('surveyed'),
+    openedOn: day('opened_on').notNull(),
+    publicityStartedOn: day('publicity_started_on'),
+    archivedOn: day('archived_on'),
+    exitedOn: day('exited_on'),
+    exitReason: text('exit_reason'),
+    nextReviewOn: day('next_review_on'),
+    visitIntervalDays: integer('visit_interval_days').notNull().default(90),
+    /** The exited archive this one reopens (返困): history is kept, never rewritten. */
+    previousArchiveId: uuid('previous_archive_id').references((): AnyPgColumn => archives.id),
+    createdAt: tz('created_at').notNull().defaultNow(),
+    updatedAt: tz('updated_at').notNull().defaultNow(),
+  },
+  (t) => [
+    index('archives_org_status_idx').on(t.orgId, t.status),
+    index('archives_review_idx').on(t.nextReviewOn),
+    // One open archive per household; exited and refused ones stay as history.
+    uniqueIndex('archives_open_unique').on(t.householdId).where(sql`${t.status} not in ('exited','refused')`),
+    check('archives_secondary_causes_check', sql`cardinality(${t.secondaryCauses}) <= 3`),
+    check(
+      'archives_status_check',
+      sql`${t.status} in ('surveyed','applied','first_review','home_visit','finances_verified','publicity','archived','exited','returned','refused')`,
+    ),
+    check('archives_exit_check', sql`(${t.status} = 'exited') = (${t.exitReason} is not null)`),
+  ],
+);
+
+/** Each step of an archive's life cycle: dated, by a user, with a comment. Never rewritten. */
+export const archiveSteps = pgTable(
+  'archive_steps',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    archiveId: uuid('archive_id')
+      .notNull()
+      .references(() => archives.id),
+    action: text('action').notNull(),
+    fromStatus: text('from_status'),
+    toStatus: text('to_status').notNull(),
+    onDate: day('on_date').notNull(),
+    at: tz('at').notNull().defaultNow(),
+    userId: uuid('user_id').references(() => users.id),
+    username: text('username').notNull(),
+    comment: text('comment').notNull(),
+    data: jsonb('data'),
+  },
+  (t) => [index('archive_steps_archive_idx').on(t.archiveId, t.id)],
+);
+
+/** Objections raised during publicity (公示), and how each was resolved. */
+export const publicityObjections = pgTable(
+  'publicity_objections',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    archiveId: uuid('archive_id')
+      .notNull()
+      .references(() => archives.id),
+    raisedOn: day('raised_on').notNull(),
+    raisedBy: text('raised_by'),
+    content: text('content').notNull(),
+    resolvedOn: day('resolved_on'),
+    resolution: text('resolution'),
+    upheld: boolean('upheld'),
+    createdAt: tz('created_at').notNull().defaultNow(),
+  },
+  (t) => [index('publicity_objections_archive_idx').on(t.archiveId)],
+);
+
+/** Follow-up visits (回访): scheduled per archive, recorded with findings. */
+export const visits = pgTable(
+  'visits',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    archiveId: uuid('archive_id')
+      .notNull()
+      .references(() => archives.id),
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => orgs.id),
+    dueOn: day('due_on').notNull(),
+    visitedOn: day('visited_on'),
+    caseworkerId: uuid('caseworker_id').references(() => users.id),
+    findings: text('findings'),
+    createdAt: tz('created_at').notNull().defaultNow(),
+  },
+  (t) => [index('visits_org_due_idx').on(t.orgId, t.dueOn), index('visits_archive_idx').on(t.archiveId)],
+);
+
+/** Possible duplicate people, for review: merged, or dismissed as different people. */
+export const duplicateCandidates = pgTable(
+  'duplicate_candidates',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    personA: uuid('person_a')
+      .notNull()
+      .references(() => people.id),
+    personB: uuid('person_b')
+      .notNull()
+      .references(() => people.id),
+    reason: text('reason').notNull(),
+    status: text('status').notNull().default('open'),
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => orgs.id),
+    resolvedBy: uuid('resolved_by').references(() => users.id),
+    resolvedAt: tz('resolved_at'),
+    createdAt: tz('created_at').notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('duplicate_candidates_pair').on(t.personA, t.personB, t.reason),
+    index('duplicate_candidates_org_idx').on(t.orgId, t.status),
+    check(
+      'duplicate_candidates_reason_check',
+      sql`${t.reason} in ('same_name_birth','same_phone','id_one_digit')`,
+    ),
+    check('duplicate_candidates_status_check', sql`${t.status} in ('open','merged','dismissed')`),
   ],
 );

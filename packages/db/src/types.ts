@@ -11,6 +11,15 @@ export interface DB {
   settings: Kyselify<typeof schema.settings>;
   audit_log: Kyselify<typeof schema.auditLog>;
   jobs: Kyselify<typeof schema.jobs>;
+  employers: Kyselify<typeof schema.employers>;
+  people: Kyselify<typeof schema.people>;
+  households: Kyselify<typeof schema.households>;
+  household_members: Kyselify<typeof schema.householdMembers>;
+  archives: Kyselify<typeof schema.archives>;
+  archive_steps: Kyselify<typeof schema.archiveSteps>;
+  publicity_objections: Kyselify<typeof schema.publicityObjections>;
+  visits: Kyselify<typeof schema.visits>;
+  duplicate_candidates: Kyselify<typeof schema.duplicateCandidates>;
   niangjia_migrations: {
     tag: string;
     hash: string;
