@@ -1,5 +1,7 @@
+import { can, type Permission } from '@niangjia/contracts';
 import type { FastifyInstance, InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_USERS } from '../src/demo';
 import { type TestApp, testApp } from './harness';
 
 /**
@@ -146,6 +148,19 @@ const PROBES: Record<string, Probe> = {
     expect: [404],
   }),
   'GET /api/v1/audit': () => ({ method: 'GET', url: '/api/v1/audit?username=xq-admin', expect: [200] }),
+  'GET /api/v1/households': () => ({ method: 'GET', url: '/api/v1/households?org=640104', expect: [404] }),
+  'POST /api/v1/households': () => ({
+    method: 'POST',
+    url: '/api/v1/households',
+    payload: {
+      orgCode: '640104',
+      head: { idNumber: '11010519491231002X', name: '某人' },
+      income: { wageIncomeFen: 0 },
+      surveyDate: '2015-01-01',
+      primaryCause: '1',
+    },
+    expect: [404],
+  }),
   'GET /api/v1/jobs/:id': (ids) => ({ method: 'GET', url: `/api/v1/jobs/${ids.xqJobId}`, expect: [404] }),
 };
 
@@ -167,15 +182,23 @@ describe('every route declares its access and keeps to the scope', () => {
   });
 
   it('answers 403 to a signed-in user lacking the permission', async () => {
-    const caseworker = await t.login('xq-caseworker');
-    const guarded = routes.filter((r) => r.access.includes(':') && !['org:read'].includes(r.access));
+    // For each route, a demo user of 640104 whose role lacks the route's permission.
+    const cookies = new Map<string, string>();
+    const guarded = routes.filter((r) => r.access.includes(':'));
     expect(guarded.length).toBeGreaterThan(8);
     for (const r of guarded) {
+      const role = DEMO_USERS.find((u) => !can([u.role], r.access as Permission));
+      if (!role) continue; // every role holds it (org:read): nobody to refuse
+      let cookie = cookies.get(role.username);
+      if (!cookie) {
+        cookie = await t.login(role.username);
+        cookies.set(role.username, cookie);
+      }
       const { expect: _e, ...probe } = PROBES[`${r.method} ${r.url}`]?.({ xqUserId, xqJobId }) ?? {
         expect: [],
       };
-      const res = await t.app.inject({ ...probe, headers: { cookie: caseworker } });
-      expect(res.statusCode, `${r.method} ${r.url}`).toBe(403);
+      const res = await t.app.inject({ ...probe, headers: { cookie } });
+      expect(res.statusCode, `${r.method} ${r.url} as ${role.username}`).toBe(403);
     }
   });
 

@@ -4,5 +4,6 @@ export * from './audit';
 export * from './errors';
 export * from './jobs';
 export * from './orgs';
+export * from './registry';
 export * from './registry-codes';
 export * from './users';

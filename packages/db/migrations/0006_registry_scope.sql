@@ -53,4 +53,11 @@ CREATE OR REPLACE FUNCTION niangjia_open_household_of(person uuid) RETURNS TABLE
     JOIN orgs o ON o.id = h.org_id
     WHERE (h.head_person_id = person OR EXISTS (SELECT 1 FROM household_members m WHERE m.household_id = h.id AND m.person_id = person))
       AND EXISTS (SELECT 1 FROM archives a WHERE a.household_id = h.id AND a.status NOT IN ('exited', 'refused'))
+  $$;;--> statement-breakpoint
+-- One record per person in the whole system: whoever registers an ID number must learn that it
+-- is already kept, and by which organisation, even outside the scope. This answers only that.
+CREATE OR REPLACE FUNCTION niangjia_person_keeper(id_no text) RETURNS TABLE (person_id uuid, org_code text, org_name text)
+  LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp
+  AS $$
+    SELECT p.id, o.code, o.name FROM people p JOIN orgs o ON o.id = p.org_id WHERE p.id_number = id_no
   $$;

@@ -1,0 +1,129 @@
+import { z } from 'zod';
+import { ARCHIVE_STATUSES } from './archive-lifecycle';
+import { OrgCode } from './orgs';
+import {
+  ACTIVITY_STATES,
+  ARCHIVE_CATEGORIES,
+  ARCHIVE_ORIGINS,
+  type CodeEntry,
+  HARDSHIP_CAUSES,
+  HEALTH_STATES,
+  HOUSEHOLD_REGISTRATIONS,
+  HOUSING_TYPES,
+  RELATIONS,
+  URGENCIES,
+} from './registry-codes';
+
+const codes = <T extends readonly CodeEntry[]>(table: T) =>
+  z.enum(table.map((e) => e.code) as [T[number]['code'], ...T[number]['code'][]]);
+
+/**
+ * The shape of a resident ID number: 18 characters (the last may be X) or an old 15-digit one.
+ * The full rule (check character, birth date, division code: GB 11643) is the domain's
+ * `parseResidentId`, which the server applies and the forms call for inline errors.
+ */
+export const ResidentIdText = z
+  .string()
+  .trim()
+  .toUpperCase()
+  .regex(/^(\d{17}[\dX]|\d{15})$/, 'ID number: 18 characters, or 15 digits for an old one');
+
+/** Money as integer fen, never negative here. */
+export const Fen = z.number().int().min(0).max(9_000_000_000_000);
+export const CalendarDateText = z.iso.date();
+
+export const PersonInput = z
+  .object({
+    idNumber: ResidentIdText,
+    name: z.string().trim().min(1).max(50),
+    phone: z
+      .string()
+      .trim()
+      .regex(/^[\d+\-() ]{5,20}$/, 'phone: digits, spaces, + - ( )')
+      .optional(),
+    householdRegistration: codes(HOUSEHOLD_REGISTRATIONS).optional(),
+    health: codes(HEALTH_STATES).optional(),
+    activity: codes(ACTIVITY_STATES).optional(),
+    migrantWorker: z.boolean().default(false),
+  })
+  .meta({ id: 'PersonInput' });
+export type PersonInput = z.infer<typeof PersonInput>;
+
+export const MemberInput = PersonInput.extend({
+  relation: codes(RELATIONS),
+  monthlyIncomeFen: Fen.optional(),
+}).meta({ id: 'MemberInput' });
+export type MemberInput = z.infer<typeof MemberInput>;
+
+/** The survey's yearly income and cost items of the whole household (TEMPLATES.md §1), in fen. */
+export const SurveyItems = z
+  .object({
+    wageIncomeFen: Fen,
+    businessIncomeFen: Fen.default(0),
+    propertyIncomeFen: Fen.default(0),
+    transferIncomeFen: Fen.default(0),
+    otherIncomeFen: Fen.default(0),
+    medicalCostFen: Fen.default(0),
+    disabilityCostFen: Fen.default(0),
+    educationCostFen: Fen.default(0),
+    housingCostFen: Fen.default(0),
+    otherRigidCostFen: Fen.default(0),
+    employmentCostFen: Fen.default(0),
+  })
+  .meta({ id: 'SurveyItems' });
+export type SurveyItems = z.infer<typeof SurveyItems>;
+
+export const CreateHousehold = z
+  .object({
+    orgCode: OrgCode,
+    head: PersonInput,
+    members: z.array(MemberInput).max(20).default([]),
+    housingType: codes(HOUSING_TYPES).optional(),
+    income: SurveyItems,
+    surveyDate: CalendarDateText,
+    surveyor: z.string().trim().max(50).optional(),
+    primaryCause: codes(HARDSHIP_CAUSES),
+    secondaryCauses: z.array(codes(HARDSHIP_CAUSES)).max(3).default([]),
+    urgency: codes(URGENCIES).default('normal'),
+    origin: codes(ARCHIVE_ORIGINS).default('new'),
+  })
+  .meta({ id: 'CreateHousehold' });
+export type CreateHousehold = z.infer<typeof CreateHousehold>;
+
+export const ArchiveStatusCode = z.enum(ARCHIVE_STATUSES.map((s) => s.code) as [string, ...string[]]);
+
+/** One line of the household list: ID numbers masked (PIPL). */
+export const HouseholdSummary = z
+  .object({
+    id: z.uuid(),
+    orgCode: OrgCode,
+    orgName: z.string(),
+    headName: z.string(),
+    headIdMasked: z.string(),
+    size: z.number().int(),
+    migrantWorker: z.boolean(),
+    status: ArchiveStatusCode.nullable(),
+    category: codes(ARCHIVE_CATEGORIES).nullable(),
+    primaryCause: codes(HARDSHIP_CAUSES).nullable(),
+    urgency: codes(URGENCIES).nullable(),
+    surveyDate: CalendarDateText.nullable(),
+  })
+  .meta({ id: 'HouseholdSummary' });
+export type HouseholdSummary = z.infer<typeof HouseholdSummary>;
+
+export const HouseholdListQuery = z.object({
+  org: OrgCode.optional().meta({ description: "This organisation's subtree; default: the user's scope" }),
+  status: ArchiveStatusCode.optional(),
+  category: codes(ARCHIVE_CATEGORIES).optional(),
+  cause: codes(HARDSHIP_CAUSES).optional().meta({ description: 'Primary or secondary cause' }),
+  migrant: z.stringbool().optional(),
+  urgency: codes(URGENCIES).optional(),
+  q: z.string().trim().min(1).max(50).optional().meta({ description: 'Name, or a fragment of an ID number' }),
+  page: z.coerce.number().int().min(1).default(1),
+  pageSize: z.coerce.number().int().min(1).max(200).default(20),
+});
+export type HouseholdListQuery = z.infer<typeof HouseholdListQuery>;
+
+export const HouseholdList = z
+  .object({ items: z.array(HouseholdSummary), total: z.number().int() })
+  .meta({ id: 'HouseholdList' });
