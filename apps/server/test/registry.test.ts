@@ -138,3 +138,146 @@ describe('households', () => {
     expect(res.body).not.toMatch(/\d{17}[\dX]/);
   });
 });
+
+describe('the archive life cycle over HTTP', () => {
+  let householdId: string;
+  let archiveId: string;
+  let manager: string;
+  const step = (payload: object, cookie = caseworker) =>
+    t.app.inject({
+      method: 'POST',
+      url: `/api/v1/archives/${archiveId}/steps`,
+      headers: { cookie },
+      payload,
+    });
+  const detail = async (query = '', cookie = caseworker) =>
+    (await t.app.inject({ url: `/api/v1/households/${householdId}${query}`, headers: { cookie } })).json();
+
+  beforeAll(async () => {
+    manager = await t.login('xq-manager');
+    const input = householdInput('640104', { size: 3 });
+    const res = (await post(input)).json();
+    householdId = res.id;
+    archiveId = res.archiveId;
+  });
+
+  it('walks a household from surveyed to archived, each step dated, signed and commented', async () => {
+    expect((await step({ action: 'apply', comment: '本人申请', onDate: '2015-03-10' })).json()).toEqual({
+      status: 'applied',
+    });
+    // A caseworker may not decide the first review.
+    const denied = await step({ action: 'first_review', comment: '初审', onDate: '2015-03-12' });
+    expect(denied.statusCode).toBe(403);
+    expect(
+      (await step({ action: 'first_review', comment: '初审通过', onDate: '2015-03-12' }, manager)).statusCode,
+    ).toBe(200);
+    expect((await step({ action: 'home_visit', comment: '入户核实', onDate: '2015-03-20' })).statusCode).toBe(
+      200,
+    );
+    expect(
+      (await step({ action: 'verify_finances', comment: '民政核对无异常', onDate: '2015-04-20' })).statusCode,
+    ).toBe(200);
+    // Monday 4 May 2015: five working days end on Monday 11 May.
+    expect(
+      (await step({ action: 'publicise', comment: '张榜公示', onDate: '2015-05-04' }, manager)).statusCode,
+    ).toBe(200);
+    const early = await step({ action: 'archive', comment: '建档', onDate: '2015-05-11' }, manager);
+    expect(early.statusCode).toBe(409);
+    expect(early.json().error.details).toEqual({
+      code: 'publicity_not_over',
+      endsOn: '2015-05-11',
+      provisional: false,
+    });
+    expect(
+      (await step({ action: 'archive', comment: '公示无异议，建档', onDate: '2015-05-12' }, manager))
+        .statusCode,
+    ).toBe(200);
+    const h = await detail();
+    expect(h.archive).toMatchObject({
+      status: 'archived',
+      publicityStartedOn: '2015-05-04',
+      publicityEndsOn: '2015-05-11',
+      archivedOn: '2015-05-12',
+      nextReviewOn: '2016-05-12',
+    });
+    expect(h.archive.steps.map((s: { action: string }) => s.action)).toEqual([
+      'survey',
+      'apply',
+      'first_review',
+      'home_visit',
+      'verify_finances',
+      'publicise',
+      'archive',
+    ]);
+    expect(h.archive.steps[2]).toMatchObject({
+      username: 'xq-manager',
+      comment: '初审通过',
+      onDate: '2015-03-12',
+    });
+    // The caseworker may only propose what is left: nothing for an archived household but visits.
+    expect(h.archive.allowedActions).toEqual([]);
+    expect((await detail('', manager)).archive.allowedActions).toEqual(['exit']);
+  });
+
+  it('refuses illegal steps, back-dated steps and an exit without a reason', async () => {
+    const illegal = await step({ action: 'apply', comment: '再次申请' });
+    expect(illegal.statusCode).toBe(409);
+    expect(illegal.json().error.details.code).toBe('illegal_transition');
+    const backdated = await step(
+      { action: 'exit', comment: '退出', onDate: '2015-05-01', exitReason: 'death' },
+      manager,
+    );
+    expect(backdated.statusCode).toBe(400);
+    const noReason = await step({ action: 'exit', comment: '退出', onDate: '2016-06-01' }, manager);
+    expect(noReason.statusCode).toBe(409);
+    expect(noReason.json().error.details.code).toBe('exit_reason_required');
+    const exited = await step(
+      { action: 'exit', comment: '收入稳定', onDate: '2016-06-01', exitReason: 'income_recovered' },
+      manager,
+    );
+    expect(exited.json()).toEqual({ status: 'exited' });
+    expect((await detail()).archive).toMatchObject({
+      status: 'exited',
+      exitReason: 'income_recovered',
+      nextReviewOn: null,
+    });
+  });
+
+  it('shows ID numbers masked, and whole only with the permission, as an audited read', async () => {
+    const masked = await detail();
+    expect(masked.fullView).toBe(false);
+    expect(masked.head.idNumber).toMatch(/^\d{6}\*{8}[\dX]{4}$/);
+    const full = await detail('?full=true');
+    expect(full.head.idNumber).toMatch(/^\d{17}[\dX]$/);
+    expect(full.members).toHaveLength(2);
+    const employment = await t.login('xq-employment');
+    const refused = await t.app.inject({
+      url: `/api/v1/households/${householdId}?full=true`,
+      headers: { cookie: employment },
+    });
+    expect(refused.statusCode).toBe(403);
+    const admin = await t.login('xq-admin');
+    const reads = await t.app.inject({
+      url: '/api/v1/audit?action=read&username=xq-caseworker',
+      headers: { cookie: admin },
+    });
+    expect(
+      reads
+        .json()
+        .items.map((e: { entityId: string }) => e.entityId)
+        .sort(),
+    ).toEqual([full.head.id, ...full.members.map((m: { id: string }) => m.id)].sort());
+  });
+
+  it('computes the per-capita figures from the survey items', async () => {
+    const h = await detail();
+    // 21,600 yuan a year for 3 people: 600 yuan per person per month.
+    expect(h.figures).toEqual({
+      size: 3,
+      incomeFen: 2_160_000,
+      deductionsFen: 0,
+      perCapitaMonthlyIncomeFen: 60_000,
+      perCapitaMonthlyNetFen: 60_000,
+    });
+  });
+});

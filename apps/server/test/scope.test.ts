@@ -2,6 +2,7 @@ import { can, type Permission } from '@niangjia/contracts';
 import type { FastifyInstance, InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_USERS } from '../src/demo';
+import { householdInput } from './factories';
 import { type TestApp, testApp } from './harness';
 
 /**
@@ -14,6 +15,13 @@ let outsider: string; // admin at 640105
 let insider: string; // admin at 640104
 let xqUserId: string;
 let xqJobId: string;
+interface Ids {
+  xqUserId: string;
+  xqJobId: string;
+  xqHouseholdId: string;
+  xqArchiveId: string;
+}
+let ids: Ids;
 const routes: { method: string; url: string; access: string }[] = [];
 
 beforeAll(async () => {
@@ -55,6 +63,14 @@ beforeAll(async () => {
       .returning('id')
       .executeTakeFirstOrThrow()
   ).id;
+  const household = await t.app.inject({
+    method: 'POST',
+    url: '/api/v1/households',
+    headers: { cookie: insider },
+    payload: householdInput('640104001'),
+  });
+  expect(household.statusCode, household.body).toBe(201);
+  ids = { xqUserId, xqJobId, xqHouseholdId: household.json().id, xqArchiveId: household.json().archiveId };
   collect(t.app);
 });
 afterAll(() => t?.close());
@@ -63,7 +79,7 @@ function collect(app: FastifyInstance) {
   routes.push(...app.apiRoutes);
 }
 
-type Probe = (ids: { xqUserId: string; xqJobId: string }) => InjectOptions & { expect: number[] };
+type Probe = (ids: Ids) => InjectOptions & { expect: number[] };
 const PROBES: Record<string, Probe> = {
   'GET /healthz': () => ({ method: 'GET', url: '/healthz', expect: [200] }),
   'GET /readyz': () => ({ method: 'GET', url: '/readyz', expect: [200] }),
@@ -161,6 +177,17 @@ const PROBES: Record<string, Probe> = {
     },
     expect: [404],
   }),
+  'GET /api/v1/households/:id': (ids) => ({
+    method: 'GET',
+    url: `/api/v1/households/${ids.xqHouseholdId}`,
+    expect: [404],
+  }),
+  'POST /api/v1/archives/:id/steps': (ids) => ({
+    method: 'POST',
+    url: `/api/v1/archives/${ids.xqArchiveId}/steps`,
+    payload: { action: 'apply', comment: 'x' },
+    expect: [404],
+  }),
   'GET /api/v1/jobs/:id': (ids) => ({ method: 'GET', url: `/api/v1/jobs/${ids.xqJobId}`, expect: [404] }),
 };
 
@@ -173,7 +200,7 @@ describe('every route declares its access and keeps to the scope', () => {
 
   it('answers 401 without a session on every non-public route', async () => {
     for (const r of routes.filter((r) => r.access !== 'public')) {
-      const { expect: _e, ...probe } = PROBES[`${r.method} ${r.url}`]?.({ xqUserId, xqJobId }) ?? {
+      const { expect: _e, ...probe } = PROBES[`${r.method} ${r.url}`]?.(ids) ?? {
         expect: [],
       };
       const res = await t.app.inject(probe);
@@ -194,7 +221,7 @@ describe('every route declares its access and keeps to the scope', () => {
         cookie = await t.login(role.username);
         cookies.set(role.username, cookie);
       }
-      const { expect: _e, ...probe } = PROBES[`${r.method} ${r.url}`]?.({ xqUserId, xqJobId }) ?? {
+      const { expect: _e, ...probe } = PROBES[`${r.method} ${r.url}`]?.(ids) ?? {
         expect: [],
       };
       const res = await t.app.inject({ ...probe, headers: { cookie } });
@@ -204,7 +231,7 @@ describe('every route declares its access and keeps to the scope', () => {
 
   it('hides everything of another subtree from a user holding every permission', async () => {
     for (const r of routes) {
-      const p = PROBES[`${r.method} ${r.url}`]?.({ xqUserId, xqJobId });
+      const p = PROBES[`${r.method} ${r.url}`]?.(ids);
       if (!p || p.expect.length === 0) continue;
       const { expect: expected, ...probe } = p;
       const res = await t.app.inject({ ...probe, headers: { cookie: outsider } });

@@ -1,11 +1,12 @@
 import { z } from 'zod';
-import { ARCHIVE_STATUSES } from './archive-lifecycle';
+import { ARCHIVE_ACTIONS, ARCHIVE_STATUSES, type ArchiveActionCode } from './archive-lifecycle';
 import { OrgCode } from './orgs';
 import {
   ACTIVITY_STATES,
   ARCHIVE_CATEGORIES,
   ARCHIVE_ORIGINS,
   type CodeEntry,
+  EXIT_REASONS,
   HARDSHIP_CAUSES,
   HEALTH_STATES,
   HOUSEHOLD_REGISTRATIONS,
@@ -127,3 +128,86 @@ export type HouseholdListQuery = z.infer<typeof HouseholdListQuery>;
 export const HouseholdList = z
   .object({ items: z.array(HouseholdSummary), total: z.number().int() })
   .meta({ id: 'HouseholdList' });
+
+export const ArchiveStepInput = z
+  .object({
+    action: z.enum(ARCHIVE_ACTIONS.map((a) => a.code) as [ArchiveActionCode, ...ArchiveActionCode[]]),
+    comment: z.string().trim().min(1, 'a comment is required').max(1000),
+    onDate: CalendarDateText.optional().meta({
+      description: 'Date of the step; default: today (Asia/Shanghai)',
+    }),
+    exitReason: codes(EXIT_REASONS).optional(),
+  })
+  .meta({ id: 'ArchiveStepInput' });
+export type ArchiveStepInput = z.infer<typeof ArchiveStepInput>;
+
+export const ArchiveStep = z.object({
+  action: z.string(),
+  fromStatus: ArchiveStatusCode.nullable(),
+  toStatus: ArchiveStatusCode,
+  onDate: CalendarDateText,
+  at: z.iso.datetime(),
+  username: z.string(),
+  comment: z.string(),
+});
+
+export const Archive = z
+  .object({
+    id: z.uuid(),
+    status: ArchiveStatusCode,
+    category: codes(ARCHIVE_CATEGORIES).nullable(),
+    origin: codes(ARCHIVE_ORIGINS),
+    primaryCause: codes(HARDSHIP_CAUSES),
+    secondaryCauses: z.array(codes(HARDSHIP_CAUSES)),
+    urgency: codes(URGENCIES),
+    openedOn: CalendarDateText,
+    publicityStartedOn: CalendarDateText.nullable(),
+    publicityEndsOn: CalendarDateText.nullable().meta({
+      description: 'Last day of the minimum publicity period',
+    }),
+    archivedOn: CalendarDateText.nullable(),
+    exitedOn: CalendarDateText.nullable(),
+    exitReason: codes(EXIT_REASONS).nullable(),
+    nextReviewOn: CalendarDateText.nullable(),
+    steps: z.array(ArchiveStep),
+    /** What the signed-in user may do next. */
+    allowedActions: z.array(z.string()),
+  })
+  .meta({ id: 'Archive' });
+export type Archive = z.infer<typeof Archive>;
+
+export const PersonView = z.object({
+  id: z.uuid(),
+  name: z.string(),
+  /** Masked unless the full view was asked for, with the permission (and then audited). */
+  idNumber: z.string(),
+  sex: z.enum(['male', 'female']),
+  birthDate: CalendarDateText,
+  phone: z.string().nullable(),
+  migrantWorker: z.boolean(),
+});
+
+export const HouseholdDetail = z
+  .object({
+    id: z.uuid(),
+    orgCode: OrgCode,
+    orgName: z.string(),
+    head: PersonView,
+    members: z.array(PersonView.extend({ relation: codes(RELATIONS), monthlyIncomeFen: Fen.nullable() })),
+    housingType: codes(HOUSING_TYPES).nullable(),
+    income: SurveyItems,
+    /** Yearly totals and per-capita monthly figures, in fen, computed from the items. */
+    figures: z.object({
+      size: z.number().int(),
+      incomeFen: Fen,
+      deductionsFen: Fen,
+      perCapitaMonthlyIncomeFen: Fen,
+      perCapitaMonthlyNetFen: z.number().int(),
+    }),
+    surveyDate: CalendarDateText.nullable(),
+    surveyor: z.string().nullable(),
+    archive: Archive.nullable(),
+    fullView: z.boolean(),
+  })
+  .meta({ id: 'HouseholdDetail' });
+export type HouseholdDetail = z.infer<typeof HouseholdDetail>;

@@ -1,7 +1,15 @@
-import { CreateHousehold, HouseholdList, HouseholdListQuery } from '@niangjia/contracts';
+import {
+  ArchiveStatusCode,
+  ArchiveStepInput,
+  CreateHousehold,
+  HouseholdDetail,
+  HouseholdList,
+  HouseholdListQuery,
+} from '@niangjia/contracts';
 import { todayInShanghai } from '@niangjia/domain';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { getHousehold, takeArchiveStep } from './archives';
 import { createHousehold, listHouseholds } from './households';
 
 export const registryRoutes: FastifyPluginAsyncZod = async (app) => {
@@ -34,5 +42,35 @@ export const registryRoutes: FastifyPluginAsyncZod = async (app) => {
       reply
         .code(201)
         .send(await req.run((ctx) => createHousehold(ctx, req.body, { today: todayInShanghai() }))),
+  );
+  app.get(
+    '/households/:id',
+    {
+      config: { access: 'registry:read' },
+      schema: {
+        tags,
+        summary: 'One household: people, survey figures, archive and its history, next actions',
+        description:
+          'With `full=true` (permission person:read_full) the ID numbers are shown whole and each person shown is recorded in the audit trail as a read.',
+        params: z.object({ id: z.uuid() }),
+        querystring: z.object({ full: z.stringbool().default(false) }),
+        response: { 200: HouseholdDetail },
+      },
+    },
+    (req) => req.run((ctx) => getHousehold(ctx, req.params.id, { full: req.query.full })),
+  );
+  app.post(
+    '/archives/:id/steps',
+    {
+      config: { access: 'registry:write' },
+      schema: {
+        tags,
+        summary: 'Take one step of the archive life cycle (legal transitions only)',
+        params: z.object({ id: z.uuid() }),
+        body: ArchiveStepInput,
+        response: { 200: z.object({ status: ArchiveStatusCode }) },
+      },
+    },
+    (req) => req.run((ctx) => takeArchiveStep(ctx, req.params.id, req.body, todayInShanghai())),
   );
 };

@@ -1,0 +1,277 @@
+import type {
+  ArchiveActionCode,
+  ArchiveStatus,
+  ArchiveStepInput,
+  ExitReason,
+  HouseholdDetail,
+} from '@niangjia/contracts';
+import { allowedActions, maskResidentId, publicityEndsOn, takeStep } from '@niangjia/domain';
+import type { Ctx } from '../../http/context';
+import { AppError, badRequest, conflict, notFound } from '../../http/errors';
+import { audit, auditRead } from '../audit/service';
+
+type ArchiveView = NonNullable<HouseholdDetail['archive']>;
+
+/** Publicity lasts at least this many working days (a policy parameter once issue 4 lands). */
+const PUBLICITY_WORKING_DAYS = 5;
+
+function addDays(date: string, days: number): string {
+  const d = new Date(`${date}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + days);
+  return d.toISOString().slice(0, 10);
+}
+
+function addYears(date: string, years: number): string {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  // 29 February + 1 year is 28 February.
+  const t = new Date(Date.UTC(y + years, m - 1, d));
+  if (t.getUTCMonth() !== m - 1) t.setUTCDate(0);
+  return t.toISOString().slice(0, 10);
+}
+
+async function currentArchive(ctx: Ctx, householdId: string) {
+  return ctx.tx
+    .selectFrom('archives')
+    .selectAll()
+    .where('household_id', '=', householdId)
+    .orderBy('created_at', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+}
+
+/**
+ * A household with its people, survey figures and current archive. ID numbers are masked unless
+ * `full` is asked for by a holder of person:read_full: then each person shown is an audited read.
+ */
+export async function getHousehold(ctx: Ctx, id: string, { full = false } = {}): Promise<HouseholdDetail> {
+  if (full && !ctx.actor.permissions.includes('person:read_full'))
+    throw new AppError('forbidden', 'Seeing full ID numbers needs the permission person:read_full');
+  const h = await ctx.tx
+    .selectFrom('households as h')
+    .innerJoin('orgs as o', 'o.id', 'h.org_id')
+    .selectAll('h')
+    .select(['o.code as org_code', 'o.name as org_name'])
+    .where('h.id', '=', id)
+    .executeTakeFirst();
+  if (!h) throw notFound('Household');
+  const personCols = [
+    'p.id',
+    'p.name',
+    'p.id_number',
+    'p.sex',
+    'p.birth_date',
+    'p.phone',
+    'p.migrant_worker',
+  ] as const;
+  const head = await ctx.tx
+    .selectFrom('people as p')
+    .select(personCols)
+    .where('p.id', '=', h.head_person_id)
+    .executeTakeFirstOrThrow();
+  const members = await ctx.tx
+    .selectFrom('household_members as m')
+    .innerJoin('people as p', 'p.id', 'm.person_id')
+    .select([...personCols, 'm.relation', 'm.monthly_income_fen'])
+    .where('m.household_id', '=', id)
+    .orderBy('m.created_at')
+    .execute();
+  const view = (p: typeof head) => ({
+    id: p.id,
+    name: p.name,
+    idNumber: full ? p.id_number : maskResidentId(p.id_number),
+    sex: p.sex as 'male' | 'female',
+    birthDate: p.birth_date,
+    phone: p.phone,
+    migrantWorker: p.migrant_worker,
+  });
+  if (full) for (const p of [head, ...members]) await auditRead(ctx, 'person', p.id, h.org_id);
+
+  const income = {
+    wageIncomeFen: h.wage_income_fen,
+    businessIncomeFen: h.business_income_fen,
+    propertyIncomeFen: h.property_income_fen,
+    transferIncomeFen: h.transfer_income_fen,
+    otherIncomeFen: h.other_income_fen,
+    medicalCostFen: h.medical_cost_fen,
+    disabilityCostFen: h.disability_cost_fen,
+    educationCostFen: h.education_cost_fen,
+    housingCostFen: h.housing_cost_fen,
+    otherRigidCostFen: h.other_rigid_cost_fen,
+    employmentCostFen: h.employment_cost_fen,
+  };
+  const size = 1 + members.length;
+  const incomeFen =
+    income.wageIncomeFen +
+    income.businessIncomeFen +
+    income.propertyIncomeFen +
+    income.transferIncomeFen +
+    income.otherIncomeFen;
+  const deductionsFen =
+    income.medicalCostFen +
+    income.disabilityCostFen +
+    income.educationCostFen +
+    income.housingCostFen +
+    income.otherRigidCostFen;
+  const a = await currentArchive(ctx, id);
+  const steps = a
+    ? await ctx.tx
+        .selectFrom('archive_steps')
+        .selectAll()
+        .where('archive_id', '=', a.id)
+        .orderBy('id')
+        .execute()
+    : [];
+  return {
+    id: h.id,
+    orgCode: h.org_code,
+    orgName: h.org_name,
+    head: view(head),
+    members: members.map((m) => ({
+      ...view(m),
+      relation: m.relation as HouseholdDetail['members'][number]['relation'],
+      monthlyIncomeFen: m.monthly_income_fen,
+    })),
+    housingType: (h.housing_type ?? null) as HouseholdDetail['housingType'],
+    income,
+    // Shown rounded down to the fen; the policy rules compare exact yearly totals instead.
+    figures: {
+      size,
+      incomeFen,
+      deductionsFen,
+      perCapitaMonthlyIncomeFen: Math.floor(incomeFen / size / 12),
+      perCapitaMonthlyNetFen: Math.floor((incomeFen - deductionsFen) / size / 12),
+    },
+    surveyDate: h.survey_date,
+    surveyor: h.surveyor,
+    fullView: full,
+    archive: a
+      ? {
+          id: a.id,
+          status: a.status as ArchiveStatus,
+          category: a.category as ArchiveView['category'],
+          origin: a.origin as ArchiveView['origin'],
+          primaryCause: a.primary_cause as ArchiveView['primaryCause'],
+          secondaryCauses: a.secondary_causes as ArchiveView['secondaryCauses'],
+          urgency: a.urgency as ArchiveView['urgency'],
+          openedOn: a.opened_on,
+          publicityStartedOn: a.publicity_started_on,
+          publicityEndsOn: a.publicity_started_on
+            ? publicityEndsOn(a.publicity_started_on, PUBLICITY_WORKING_DAYS).date
+            : null,
+          archivedOn: a.archived_on,
+          exitedOn: a.exited_on,
+          exitReason: a.exit_reason as ExitReason | null,
+          nextReviewOn: a.next_review_on,
+          steps: steps.map((s) => ({
+            action: s.action,
+            fromStatus: s.from_status as ArchiveStatus | null,
+            toStatus: s.to_status as ArchiveStatus,
+            onDate: s.on_date,
+            at: s.at.toISOString(),
+            username: s.username,
+            comment: s.comment,
+          })),
+          allowedActions: allowedActions(a.status as ArchiveStatus, ctx.actor.permissions),
+        }
+      : null,
+  };
+}
+
+/**
+ * Takes one step of an archive's life cycle: legal transitions only (the domain's table), dated,
+ * by the user, with a comment; archiving waits for the end of publicity without open objections.
+ */
+export async function takeArchiveStep(
+  ctx: Ctx,
+  archiveId: string,
+  input: ArchiveStepInput,
+  today: string,
+): Promise<{ status: ArchiveStatus }> {
+  const a = await ctx.tx.selectFrom('archives').selectAll().where('id', '=', archiveId).executeTakeFirst();
+  if (!a) throw notFound('Archive');
+  const onDate = input.onDate ?? today;
+  if (onDate > today)
+    throw badRequest('The step is dated in the future', [
+      { path: ['body', 'onDate'], message: '日期晚于今天' },
+    ]);
+  const last = await ctx.tx
+    .selectFrom('archive_steps')
+    .select('on_date')
+    .where('archive_id', '=', archiveId)
+    .orderBy('id', 'desc')
+    .executeTakeFirst();
+  if (last && onDate < last.on_date)
+    throw badRequest('The step is dated before the previous one', [
+      { path: ['body', 'onDate'], message: `日期早于上一步（${last.on_date}）` },
+    ]);
+  const open = await ctx.tx
+    .selectFrom('publicity_objections')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('archive_id', '=', archiveId)
+    .where('resolved_on', 'is', null)
+    .executeTakeFirstOrThrow();
+  const from = a.status as ArchiveStatus;
+  const result = takeStep(from, input.action as ArchiveActionCode, ctx.actor.permissions, {
+    today: onDate,
+    publicityStartedOn: a.publicity_started_on ?? undefined,
+    publicityWorkingDays: PUBLICITY_WORKING_DAYS,
+    openObjections: open.n,
+    exitReason: input.exitReason,
+  });
+  if (!result.ok) {
+    if (result.refusal.code === 'not_permitted')
+      throw new AppError(
+        'forbidden',
+        `This step needs the permission ${result.refusal.permission}`,
+        result.refusal,
+      );
+    throw conflict(`The step ${input.action} cannot be taken now (${result.refusal.code})`, result.refusal);
+  }
+  const to = result.to;
+  const set: Record<string, unknown> = { status: to, updated_at: new Date() };
+  if (input.action === 'publicise') set.publicity_started_on = onDate;
+  if (input.action === 'archive') {
+    set.archived_on = onDate;
+    // Each archived household is reviewed once a year.
+    set.next_review_on = addYears(onDate, 1);
+  }
+  if (input.action === 'exit') {
+    set.exited_on = onDate;
+    set.exit_reason = input.exitReason;
+    set.next_review_on = null;
+  }
+  await ctx.tx.updateTable('archives').set(set).where('id', '=', archiveId).execute();
+  if (input.action === 'archive')
+    await ctx.tx
+      .insertInto('visits')
+      .values({ archive_id: archiveId, org_id: a.org_id, due_on: addDays(onDate, a.visit_interval_days) })
+      .execute();
+  await ctx.tx
+    .insertInto('archive_steps')
+    .values({
+      archive_id: archiveId,
+      action: input.action,
+      from_status: from,
+      to_status: to,
+      on_date: onDate,
+      user_id: ctx.actor.userId || null,
+      username: ctx.actor.username,
+      comment: input.comment,
+      data: input.exitReason ? JSON.stringify({ exitReason: input.exitReason }) : null,
+    })
+    .execute();
+  await audit(ctx, {
+    action: 'update',
+    entity: 'archive',
+    entityId: archiveId,
+    orgId: a.org_id,
+    before: { status: from },
+    after: {
+      status: to,
+      step: input.action,
+      onDate,
+      ...(input.exitReason ? { exitReason: input.exitReason } : {}),
+    },
+  });
+  return { status: to };
+}
