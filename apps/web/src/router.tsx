@@ -9,6 +9,9 @@ const LoginPage = lazy(() => import('./pages/identity/login'));
 const DashboardPage = lazy(() => import('./pages/home/dashboard'));
 const OrgTreePage = lazy(() => import('./pages/orgs/tree'));
 const UsersPage = lazy(() => import('./pages/identity/users'));
+const HouseholdsPage = lazy(() => import('./pages/registry/households'));
+const HouseholdNewPage = lazy(() => import('./pages/registry/household-new'));
+const HouseholdDetailPage = lazy(() => import('./pages/registry/household-detail'));
 const AuditTrailPage = lazy(() => import('./pages/audit/trail'));
 const NotFoundPage = lazy(() => import('./pages/errors/not-found'));
 
@@ -24,6 +27,30 @@ export const router = createBrowserRouter([
     errorElement: <RouteError />,
     children: [
       { index: true, element: <DashboardPage /> },
+      {
+        path: 'households',
+        element: (
+          <RequirePermission permission="registry:read">
+            <HouseholdsPage />
+          </RequirePermission>
+        ),
+      },
+      {
+        path: 'households/new',
+        element: (
+          <RequirePermission permission="registry:write">
+            <HouseholdNewPage />
+          </RequirePermission>
+        ),
+      },
+      {
+        path: 'households/:id',
+        element: (
+          <RequirePermission permission="registry:read">
+            <HouseholdDetailPage />
+          </RequirePermission>
+        ),
+      },
       {
         // One route for /orgs and /orgs/:code, so selecting a node keeps the tree's state.
         path: 'orgs/:code?',

@@ -1,4 +1,10 @@
-import { ApartmentOutlined, AuditOutlined, HomeOutlined, TeamOutlined } from '@ant-design/icons';
+import {
+  ApartmentOutlined,
+  AuditOutlined,
+  HomeOutlined,
+  SolutionOutlined,
+  TeamOutlined,
+} from '@ant-design/icons';
 import type { Permission } from '@niangjia/contracts';
 import type { ReactNode } from 'react';
 import type zhCN from '../i18n/zh-CN';
@@ -22,6 +28,13 @@ export interface MenuEntry {
  */
 export const MENU: readonly MenuEntry[] = [
   { key: 'home', path: '/', icon: <HomeOutlined />, labelKey: 'menu.home' },
+  {
+    key: 'households',
+    path: '/households',
+    icon: <SolutionOutlined />,
+    labelKey: 'menu.households',
+    permission: 'registry:read',
+  },
   { key: 'orgs', path: '/orgs', icon: <ApartmentOutlined />, labelKey: 'menu.orgs', permission: 'org:read' },
   { key: 'users', path: '/users', icon: <TeamOutlined />, labelKey: 'menu.users', permission: 'user:read' },
   { key: 'audit', path: '/audit', icon: <AuditOutlined />, labelKey: 'menu.audit', permission: 'audit:read' },

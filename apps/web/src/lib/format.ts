@@ -31,3 +31,8 @@ export function formatDateTimeSeconds(value: string | null | undefined): string 
   const d = dayjs(value);
   return d.isValid() ? d.tz(TIME_ZONE).format(`${DATE_TIME_FORMAT}:ss`) : value;
 }
+
+/** Today's date in the service center's calendar, `2014-09-30` (what the server calls today). */
+export function todayDate(): string {
+  return dayjs().tz(TIME_ZONE).format(DATE_FORMAT);
+}

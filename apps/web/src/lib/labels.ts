@@ -21,7 +21,7 @@ export function actionLabel(t: TFunction, action: string): string {
 }
 
 type Entity = keyof (typeof zhCN)['entities'];
-const ENTITIES: readonly Entity[] = ['org', 'user', 'session', 'person'];
+const ENTITIES: readonly Entity[] = ['org', 'user', 'session', 'person', 'household', 'archive'];
 
 export function entityLabel(t: TFunction, entity: string): string {
   return (ENTITIES as readonly string[]).includes(entity) ? t(`entities.${entity as Entity}`) : entity;
