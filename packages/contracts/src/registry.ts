@@ -185,6 +185,9 @@ export const PersonView = z.object({
   birthDate: CalendarDateText,
   phone: z.string().nullable(),
   migrantWorker: z.boolean(),
+  householdRegistration: codes(HOUSEHOLD_REGISTRATIONS).nullable(),
+  health: codes(HEALTH_STATES).nullable(),
+  activity: codes(ACTIVITY_STATES).nullable(),
 });
 
 export const HouseholdDetail = z

@@ -11,6 +11,7 @@ import { AppError, badRequest, conflict, notFound } from '../../http/errors';
 import { audit, auditRead } from '../audit/service';
 
 type ArchiveView = NonNullable<HouseholdDetail['archive']>;
+type Person = HouseholdDetail['head'];
 
 /** Publicity lasts at least this many working days (a policy parameter once issue 4 lands). */
 const PUBLICITY_WORKING_DAYS = 5;
@@ -62,6 +63,9 @@ export async function getHousehold(ctx: Ctx, id: string, { full = false } = {}):
     'p.birth_date',
     'p.phone',
     'p.migrant_worker',
+    'p.household_registration',
+    'p.health',
+    'p.activity',
   ] as const;
   const head = await ctx.tx
     .selectFrom('people as p')
@@ -83,6 +87,9 @@ export async function getHousehold(ctx: Ctx, id: string, { full = false } = {}):
     birthDate: p.birth_date,
     phone: p.phone,
     migrantWorker: p.migrant_worker,
+    householdRegistration: p.household_registration as Person['householdRegistration'],
+    health: p.health as Person['health'],
+    activity: p.activity as Person['activity'],
   });
   if (full) for (const p of [head, ...members]) await auditRead(ctx, 'person', p.id, h.org_id);
 

@@ -53,7 +53,15 @@ function checkIds(input: CreateHousehold, today: string): { head: ResidentId; me
  * The person of an ID number: the existing record (kept in the scope, same name) or a new one.
  * A record kept by another organisation, or under another name, is a conflict to resolve first.
  */
-async function personFor(ctx: Ctx, orgId: string, input: PersonInput, id: ResidentId, source: string) {
+async function personFor(
+  ctx: Ctx,
+  orgId: string,
+  input: PersonInput,
+  id: ResidentId,
+  source: string,
+  /** Where the person is in the request body, so that a conflict lands on its field. */
+  path: (string | number)[],
+) {
   const keeper = await sql<{ person_id: string; org_code: string; org_name: string }>`
     select * from niangjia_person_keeper(${id.id18})`.execute(ctx.tx);
   const kept = keeper.rows[0];
@@ -66,6 +74,7 @@ async function personFor(ctx: Ctx, orgId: string, input: PersonInput, id: Reside
     if (!own)
       throw conflict(`${maskResidentId(id.id18)} is kept by ${kept.org_name} (${kept.org_code})`, {
         reason: 'person_kept_elsewhere',
+        path,
         idNumber: maskResidentId(id.id18),
         orgCode: kept.org_code,
         orgName: kept.org_name,
@@ -73,6 +82,7 @@ async function personFor(ctx: Ctx, orgId: string, input: PersonInput, id: Reside
     if (own.name !== input.name)
       throw conflict(`${maskResidentId(id.id18)} belongs to ${own.name} in the registry, not ${input.name}`, {
         reason: 'name_mismatch',
+        path,
         idNumber: maskResidentId(id.id18),
       });
     const open = await sql<{ org_code: string; org_name: string }>`
@@ -80,6 +90,7 @@ async function personFor(ctx: Ctx, orgId: string, input: PersonInput, id: Reside
     if (open.rows[0])
       throw conflict(`${input.name} already belongs to an open household of ${open.rows[0].org_name}`, {
         reason: 'person_in_open_household',
+        path,
         idNumber: maskResidentId(id.id18),
         orgCode: open.rows[0].org_code,
         orgName: open.rows[0].org_name,
@@ -117,16 +128,27 @@ export async function createHousehold(
   { today, source = 'manual' }: { today: string; source?: string },
 ): Promise<{ id: string; archiveId: string }> {
   const org = await findOrg(ctx, input.orgCode);
-  if (!org.active) throw conflict(`Organisation ${org.code} is deactivated`);
+  if (!org.active)
+    throw conflict(`Organisation ${org.code} is deactivated`, {
+      reason: 'org_inactive',
+      path: ['body', 'orgCode'],
+    });
   if (input.surveyDate > today)
     throw badRequest('The survey date is in the future', [
       { path: ['body', 'surveyDate'], message: '调查日期晚于今天' },
     ]);
   const ids = checkIds(input, today);
-  const headId = await personFor(ctx, org.id, input.head, ids.head, source);
+  const headId = await personFor(ctx, org.id, input.head, ids.head, source, ['body', 'head', 'idNumber']);
   const memberIds: string[] = [];
   for (const [i, m] of input.members.entries())
-    memberIds.push(await personFor(ctx, org.id, m, ids.members[i] as ResidentId, source));
+    memberIds.push(
+      await personFor(ctx, org.id, m, ids.members[i] as ResidentId, source, [
+        'body',
+        'members',
+        i,
+        'idNumber',
+      ]),
+    );
   let householdId: string;
   try {
     const i = input.income;

@@ -60,6 +60,8 @@ import {
 /** A 409 of the create call, as the page explains it. */
 interface Conflict {
   reason: string;
+  /** The field the server says the conflict is about: ['body', 'members', 0, 'idNumber']. */
+  path?: (string | number)[];
   idNumber?: string;
   orgCode?: string;
   orgName?: string;
@@ -81,6 +83,7 @@ function conflictOf(error: unknown): Conflict | undefined {
   const text = (key: string) => (typeof details[key] === 'string' ? (details[key] as string) : undefined);
   return {
     reason: text('reason') ?? 'other',
+    path: Array.isArray(details.path) ? (details.path as (string | number)[]) : undefined,
     idNumber: text('idNumber'),
     orgCode: text('orgCode'),
     orgName: text('orgName'),
@@ -236,6 +239,8 @@ export default function HouseholdNewPage() {
     const seeAbove = [t('householdForm.conflictSeeAbove')];
     if (found.reason === 'head_has_household') {
       marked.push({ name: ['head', 'idNumber'], errors: seeAbove });
+    } else if (found.path && found.path[0] === 'body') {
+      marked.push({ name: found.path.slice(1) as FieldName, errors: seeAbove });
     } else if (found.idNumber) {
       const masked = found.idNumber;
       for (const field of idFields(values)) {
