@@ -314,6 +314,7 @@ export default function HouseholdNewPage() {
           suffix={t('householdForm.yuan')}
           placeholder="0.00"
           className="money-input"
+          data-testid={`household-form-income-${item}`}
         />
       </Form.Item>
     </Col>
