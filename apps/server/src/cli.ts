@@ -121,6 +121,41 @@ function program(): Command {
       });
     });
 
+  const imports = cmd.command('import').description('import exchange workbooks (.xlsx)');
+  imports
+    .command('survey')
+    .description(
+      'import a survey workbook 困难职工摸底调查表 (TEMPLATES.md §1): valid rows are saved, each bad one reported',
+    )
+    .argument('<file>', 'the .xlsx file')
+    .option('--dry-run', 'check everything, save nothing')
+    .option('--json', 'print the report as one JSON object')
+    .action(async (file: string, opts: { dryRun?: boolean; json?: boolean }) => {
+      const { existsSync } = await import('node:fs');
+      if (!existsSync(file)) throw new UsageError(`No such file: ${file}`);
+      const { importSurvey } = await import('./modules/registry/survey-import');
+      const { todayInShanghai } = await import('@niangjia/domain');
+      await withDatabase(config(), 'niangjia import survey', async (db) => {
+        const report = await importSurvey(file, (fn) => asOperator(db, fn), {
+          dryRun: Boolean(opts.dryRun),
+          today: todayInShanghai(),
+        });
+        if (opts.json) {
+          const { warnings: _w, ...rest } = report;
+          print(JSON.stringify(rest));
+          return;
+        }
+        const h = report.households;
+        const m = report.members;
+        print(
+          `${opts.dryRun ? 'Dry run, nothing saved. ' : ''}Households: ${h.imported} imported, ${h.updated} updated, ${h.rejected} rejected.`,
+        );
+        print(`Members: ${m.imported} imported, ${m.rejected} rejected.`);
+        for (const e of [...report.errors, ...report.warnings])
+          print(`  ${e.sheet}${e.row ? ` row ${e.row}` : ''}${e.column ? ` ${e.column}` : ''}: ${e.message}`);
+      });
+    });
+
   cmd
     .command('openapi')
     .description('write the OpenAPI document')

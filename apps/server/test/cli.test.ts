@@ -3,6 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildXlsx } from '../src/modules/registry/workbook/test-workbooks';
+import { residentId } from './factories';
 import { backend, freshDatabase } from './harness';
 
 const bin = join(import.meta.dirname, '../bin/niangjia.mjs');
@@ -103,6 +105,49 @@ describe(`the niangjia command on ${backend}`, () => {
     );
     expect(badRole.code).toBe(2);
     expect(badRole.err).toContain('Unknown role boss');
+  });
+
+  it('imports a survey workbook and prints the report as one JSON object; a second import changes nothing', async () => {
+    const file = join(dataDir, 'survey.xlsx');
+    const head = residentId('640104', '1970-03-03', 301);
+    await buildXlsx(file, [
+      {
+        name: '家庭',
+        rows: [
+          [
+            '户主姓名',
+            '户主身份证号',
+            '所属工会',
+            '户口类型',
+            '是否农民工',
+            '工资性收入',
+            '主要致困原因',
+            '调查日期',
+          ],
+          ['王大山', head, '640104001', '城镇', '否', 21600, '6', '2015-03-02'],
+          ['无名', '123', '640104001', '城镇', '否', 100, '6', '2015-03-02'],
+        ],
+      },
+      {
+        name: '家庭成员',
+        rows: [
+          ['户主身份证号', '姓名', '身份证号', '与户主关系'],
+          [head, '王小山', residentId('640104', '2001-01-01', 302), '子女'],
+        ],
+      },
+    ]);
+    const first = cli('import', 'survey', file, '--json');
+    expect(first.err).toBe('');
+    const report = JSON.parse(first.out);
+    expect(Object.keys(report)).toEqual(['households', 'members', 'errors']);
+    expect(report.households).toEqual({ imported: 1, updated: 0, rejected: 1 });
+    expect(report.members).toEqual({ imported: 1, rejected: 0 });
+    expect(report.errors).toEqual([
+      expect.objectContaining({ sheet: '家庭', row: 3, column: '户主身份证号' }),
+    ]);
+    const second = JSON.parse(cli('import', 'survey', file, '--json').out);
+    expect(second.households).toEqual({ imported: 0, updated: 0, rejected: 1 });
+    expect(second.members).toEqual({ imported: 0, rejected: 0 });
   });
 
   it('stops at start-up on a wrong variable, naming it', () => {

@@ -4,13 +4,14 @@ import type {
   HardshipCause,
   HouseholdListQuery,
   HouseholdSummary,
+  MemberInput,
   PersonInput,
   Urgency,
 } from '@niangjia/contracts';
 import { isUniqueViolation, sql } from '@niangjia/db';
 import { maskResidentId, parseResidentId, type ResidentId } from '@niangjia/domain';
 import type { Ctx } from '../../http/context';
-import { badRequest, conflict } from '../../http/errors';
+import { AppError, badRequest, conflict } from '../../http/errors';
 import { audit } from '../audit/service';
 import { findOrg } from '../orgs/service';
 
@@ -127,7 +128,11 @@ export async function createHousehold(
   input: CreateHousehold,
   { today, source = 'manual' }: { today: string; source?: string },
 ): Promise<{ id: string; archiveId: string }> {
-  const org = await findOrg(ctx, input.orgCode);
+  const org = await findOrg(ctx, input.orgCode).catch((err) => {
+    throw err instanceof AppError && err.code === 'not_found'
+      ? new AppError('not_found', err.message, { reason: 'org_not_found', path: ['body', 'orgCode'] })
+      : err;
+  });
   if (!org.active)
     throw conflict(`Organisation ${org.code} is deactivated`, {
       reason: 'org_inactive',
@@ -139,16 +144,6 @@ export async function createHousehold(
     ]);
   const ids = checkIds(input, today);
   const headId = await personFor(ctx, org.id, input.head, ids.head, source, ['body', 'head', 'idNumber']);
-  const memberIds: string[] = [];
-  for (const [i, m] of input.members.entries())
-    memberIds.push(
-      await personFor(ctx, org.id, m, ids.members[i] as ResidentId, source, [
-        'body',
-        'members',
-        i,
-        'idNumber',
-      ]),
-    );
   let householdId: string;
   try {
     const i = input.income;
@@ -179,18 +174,18 @@ export async function createHousehold(
       throw conflict(`${input.head.name} already heads a household`, { reason: 'head_has_household' });
     throw err;
   }
-  for (const [i, m] of input.members.entries())
-    await ctx.tx
-      .insertInto('household_members')
-      .values({
-        household_id: householdId,
-        person_id: memberIds[i] as string,
-        relation: m.relation,
-        monthly_income_fen: m.monthlyIncomeFen ?? null,
-        health: m.health ?? null,
-        activity: m.activity ?? null,
-      })
-      .execute();
+  const memberIds: string[] = [];
+  for (const [i, m] of input.members.entries()) {
+    const household = { id: householdId, org_id: org.id, head_person_id: headId };
+    memberIds.push(
+      await insertMember(ctx, household, m, ids.members[i] as ResidentId, source, [
+        'body',
+        'members',
+        i,
+        'idNumber',
+      ]),
+    );
+  }
   const archive = await ctx.tx
     .insertInto('archives')
     .values({
@@ -336,4 +331,145 @@ export async function listHouseholds(
       surveyDate: r.survey_date ?? null,
     })),
   };
+}
+
+interface HouseholdRef {
+  id: string;
+  org_id: string;
+  head_person_id: string;
+}
+
+async function insertMember(
+  ctx: Ctx,
+  household: HouseholdRef,
+  m: MemberInput,
+  id: ResidentId,
+  source: string,
+  path: (string | number)[],
+): Promise<string> {
+  const personId = await personFor(ctx, household.org_id, m, id, source, path);
+  await ctx.tx
+    .insertInto('household_members')
+    .values({
+      household_id: household.id,
+      person_id: personId,
+      relation: m.relation,
+      monthly_income_fen: m.monthlyIncomeFen ?? null,
+      health: m.health ?? null,
+      activity: m.activity ?? null,
+    })
+    .execute();
+  return personId;
+}
+
+/** The household the person of this ID number heads, in the scope. */
+export async function findHouseholdOfHead(ctx: Ctx, id18: string) {
+  return ctx.tx
+    .selectFrom('households as h')
+    .innerJoin('people as p', 'p.id', 'h.head_person_id')
+    .innerJoin('orgs as o', 'o.id', 'h.org_id')
+    .selectAll('h')
+    .select(['o.code as org_code'])
+    .where('p.id_number', '=', id18)
+    .executeTakeFirst();
+}
+
+type HouseholdRow = NonNullable<Awaited<ReturnType<typeof findHouseholdOfHead>>>;
+
+const ITEM_COLUMNS = {
+  wageIncomeFen: 'wage_income_fen',
+  businessIncomeFen: 'business_income_fen',
+  propertyIncomeFen: 'property_income_fen',
+  transferIncomeFen: 'transfer_income_fen',
+  otherIncomeFen: 'other_income_fen',
+  medicalCostFen: 'medical_cost_fen',
+  disabilityCostFen: 'disability_cost_fen',
+  educationCostFen: 'education_cost_fen',
+  housingCostFen: 'housing_cost_fen',
+  otherRigidCostFen: 'other_rigid_cost_fen',
+  employmentCostFen: 'employment_cost_fen',
+} as const;
+
+/**
+ * A new survey of a registered household: its items, housing, date and surveyor replace the old
+ * ones (audited with before and after). Returns whether anything changed.
+ */
+export async function updateSurveyItems(ctx: Ctx, h: HouseholdRow, input: CreateHousehold): Promise<boolean> {
+  if (h.org_code !== input.orgCode)
+    throw conflict(`This household is registered at ${h.org_code}, not ${input.orgCode}`, {
+      reason: 'household_elsewhere',
+      path: ['body', 'orgCode'],
+    });
+  const before: Record<string, unknown> = {};
+  const after: Record<string, unknown> = {};
+  const set: Record<string, unknown> = {};
+  for (const [key, column] of Object.entries(ITEM_COLUMNS)) {
+    const next = input.income[key as keyof typeof ITEM_COLUMNS];
+    if (h[column] !== next) {
+      before[key] = h[column];
+      after[key] = next;
+      set[column] = next;
+    }
+  }
+  const plain = [
+    ['housingType', 'housing_type', input.housingType ?? null],
+    ['surveyDate', 'survey_date', input.surveyDate],
+    ['surveyor', 'surveyor', input.surveyor ?? null],
+  ] as const;
+  for (const [key, column, next] of plain)
+    if (h[column] !== next) {
+      before[key] = h[column];
+      after[key] = next;
+      set[column] = next;
+    }
+  if (Object.keys(set).length === 0) return false;
+  await ctx.tx
+    .updateTable('households')
+    .set({ ...set, updated_at: new Date() })
+    .where('id', '=', h.id)
+    .execute();
+  await audit(ctx, { action: 'update', entity: 'household', entityId: h.id, orgId: h.org_id, before, after });
+  return true;
+}
+
+/**
+ * Adds a member to a household (or, with no household, checks the person alone: a dry run of a
+ * household not yet saved). Returns false when the person is already a member: adding again
+ * changes nothing.
+ */
+export async function addMember(
+  ctx: Ctx,
+  household: HouseholdRef | null,
+  m: MemberInput,
+  id: ResidentId,
+  source: string,
+): Promise<boolean> {
+  if (household) {
+    const head = await ctx.tx
+      .selectFrom('people')
+      .select('id_number')
+      .where('id', '=', household.head_person_id)
+      .executeTakeFirstOrThrow();
+    if (head.id_number === id.id18)
+      throw badRequest('成员不能是户主本人', [{ path: ['body', 'idNumber'], message: '成员不能是户主本人' }]);
+    const already = await ctx.tx
+      .selectFrom('household_members as m')
+      .innerJoin('people as p', 'p.id', 'm.person_id')
+      .select('m.id')
+      .where('m.household_id', '=', household.id)
+      .where('p.id_number', '=', id.id18)
+      .executeTakeFirst();
+    if (already) return false;
+    const personId = await insertMember(ctx, household, m, id, source, ['body', 'idNumber']);
+    await audit(ctx, {
+      action: 'update',
+      entity: 'household',
+      entityId: household.id,
+      orgId: household.org_id,
+      after: { addedMemberPersonId: personId, relation: m.relation },
+    });
+    return true;
+  }
+  await personFor(ctx, ctx.actor.orgId, m, id, source, ['body', 'idNumber']);
+  return true;
 }

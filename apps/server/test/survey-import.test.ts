@@ -1,0 +1,140 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { importSurvey } from '../src/modules/registry/survey-import';
+import { buildXlsx, scratchDir } from '../src/modules/registry/workbook/test-workbooks';
+import { asOperator } from '../src/operator';
+import { residentId } from './factories';
+import { type TestApp, testApp } from './harness';
+
+let t: TestApp;
+let dir: Awaited<ReturnType<typeof scratchDir>>;
+beforeAll(async () => {
+  t = await testApp();
+  dir = await scratchDir();
+});
+afterAll(async () => {
+  await dir?.remove();
+  await t?.close();
+});
+
+const HOUSEHOLD_HEADERS = [
+  '户主姓名',
+  '户主身份证号',
+  '所属工会',
+  '户口类型',
+  '是否农民工',
+  '工资性收入(元/年)',
+  '医疗支出',
+  '主要致困原因',
+  '次要致困原因',
+  '调查日期',
+];
+const MEMBER_HEADERS = ['户主身份证号', '姓名', '身份证号', '与户主关系', '月收入'];
+const today = '2026-11-29';
+const run = <T>(fn: Parameters<typeof asOperator<T>>[1]) => asOperator(t.db, fn);
+
+const headA = residentId('640104', '1970-03-03', 101);
+const headB = residentId('640104', '1972-04-04', 102);
+const headC = residentId('640104', '1974-05-05', 103);
+const badCheck = `${headC.slice(0, 17)}${headC.endsWith('0') ? '1' : '0'}`;
+const childA = residentId('640104', '2001-01-01', 104);
+const childB = residentId('640104', '2003-02-02', 105);
+const childC = residentId('640104', '2005-03-03', 106);
+
+async function survey(name: string, households: unknown[][], members: unknown[][]) {
+  return buildXlsx(dir.path(name), [
+    { name: '家庭', rows: [HOUSEHOLD_HEADERS, ...households] },
+    { name: '家庭成员', rows: [MEMBER_HEADERS, ...members] },
+  ]);
+}
+
+describe('survey import', () => {
+  it('saves the valid rows, reports each bad one by sheet, row and column, and rejects members of rejected households', async () => {
+    const file = await survey(
+      'first.xlsx',
+      [
+        [
+          '王大山',
+          headA,
+          '640104001',
+          '城镇',
+          '是',
+          21600,
+          '3000.50',
+          '患重特大疾病',
+          '子女上学',
+          '2015-03-02',
+        ],
+        ['李小河', headB, '640104002', '农村', '否', '18000', '', '6', '', '2015/3/5'],
+        // Row 4: a mistyped ID number and an unknown cause; row 5: an organisation outside the tree.
+        ['张三', badCheck, '640104003', '城镇', '否', 12000, '', '生病', '', '2015-03-06'],
+        ['赵四', headC, '999999', '城镇', '否', 12000, '', '1', '', '2015-03-06'],
+      ],
+      [
+        [headA, '王小山', childA, '子女', 500],
+        [headB, '李小溪', childB, '子女', ''],
+        // Row 4: its household (row 5 of 家庭) was rejected.
+        [headC, '赵小四', childC, '子女', ''],
+      ],
+    );
+    const report = await importSurvey(file, run, { today });
+    expect(report.households).toEqual({ imported: 2, updated: 0, rejected: 2 });
+    expect(report.members).toEqual({ imported: 2, rejected: 1 });
+    expect(report.errors).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ sheet: '家庭', row: 4, column: '户主身份证号' }),
+        expect.objectContaining({ sheet: '家庭', row: 4, column: '主要致困原因' }),
+        expect.objectContaining({ sheet: '家庭', row: 5, column: '所属工会' }),
+        expect.objectContaining({ sheet: '家庭成员', row: 4, column: '户主身份证号' }),
+      ]),
+    );
+    expect(report.errors.filter((e) => e.sheet === '家庭' && e.row === 4)).toHaveLength(2);
+    const admin = await t.login('xq-admin');
+    const list = await t.app.inject({ url: '/api/v1/households', headers: { cookie: admin } });
+    const heads = list
+      .json()
+      .items.map((h: { headName: string; size: number; status: string }) => [h.headName, h.size, h.status]);
+    expect(heads.sort()).toEqual([
+      ['李小河', 2, 'surveyed'],
+      ['王大山', 2, 'surveyed'],
+    ]);
+  });
+
+  it('changes nothing when the same workbook is imported again', async () => {
+    const again = await importSurvey(dir.path('first.xlsx'), run, { today });
+    expect(again.households).toEqual({ imported: 0, updated: 0, rejected: 2 });
+    expect(again.members).toEqual({ imported: 0, rejected: 1 });
+  });
+
+  it('updates a household surveyed again, and a dry run saves nothing', async () => {
+    const file = await survey(
+      'resurvey.xlsx',
+      [['王大山', headA, '640104001', '城镇', '是', 24000, '3000.50', '6', '9', '2016-03-02']],
+      [],
+    );
+    const dry = await importSurvey(file, run, { today, dryRun: true });
+    expect(dry.households).toEqual({ imported: 0, updated: 1, rejected: 0 });
+    const real = await importSurvey(file, run, { today });
+    expect(real.households).toEqual({ imported: 0, updated: 1, rejected: 0 });
+    expect((await importSurvey(file, run, { today })).households.updated).toBe(0);
+  });
+
+  it('reports a missing sheet and a missing required column once', async () => {
+    const file = await buildXlsx(dir.path('broken.xlsx'), [
+      {
+        name: '家庭',
+        rows: [
+          HOUSEHOLD_HEADERS.filter((h) => h !== '调查日期'),
+          ['某某', headA, '640104', '城镇', '否', 1, '', '1', ''],
+        ],
+      },
+    ]);
+    const report = await importSurvey(file, run, { today });
+    expect(report.households.imported).toBe(0);
+    expect(report.errors).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ sheet: '家庭', row: 1, column: '调查日期' }),
+        expect.objectContaining({ sheet: '家庭成员' }),
+      ]),
+    );
+  });
+});
