@@ -6,6 +6,7 @@ import { AppError } from '../../http/errors';
 import { addMember, createHousehold, findHouseholdOfHead, updateSurveyItems } from './households';
 import {
   readWorkbook,
+  type SheetIssue,
   SURVEY_HOUSEHOLDS,
   SURVEY_MEMBERS,
   type SurveyHousehold,
@@ -134,6 +135,14 @@ export async function importSurvey(
     errors: [],
     warnings: [],
   };
+  /** A problem of a whole sheet or header: an error (rows not read) or a warning. */
+  const noteIssue = (issue: SheetIssue) =>
+    (issue.severity === 'error' ? report.errors : report.warnings).push({
+      sheet: issue.sheet,
+      row: issue.row,
+      column: issue.column,
+      message: issue.message,
+    });
   /** Head ID number → what became of its household row in this file. */
   const heads = new Map<string, 'new' | 'existing' | 'rejected'>();
 
@@ -153,12 +162,7 @@ export async function importSurvey(
 
   for await (const event of readWorkbook(file, [SURVEY_HOUSEHOLDS], { today })) {
     if (event.type === 'issue') {
-      (event.severity === 'error' ? report.errors : report.warnings).push({
-        sheet: event.sheet,
-        row: event.row,
-        column: event.column,
-        message: event.message,
-      });
+      noteIssue(event);
       continue;
     }
     if (event.type !== 'row') continue;
@@ -203,12 +207,7 @@ export async function importSurvey(
 
   for await (const event of readWorkbook(file, [SURVEY_MEMBERS], { today })) {
     if (event.type === 'issue') {
-      (event.severity === 'error' ? report.errors : report.warnings).push({
-        sheet: event.sheet,
-        row: event.row,
-        column: event.column,
-        message: event.message,
-      });
+      noteIssue(event);
       continue;
     }
     if (event.type !== 'row') continue;
