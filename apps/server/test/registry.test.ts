@@ -281,3 +281,60 @@ describe('the archive life cycle over HTTP', () => {
     });
   });
 });
+
+describe('objections during publicity', () => {
+  it('holds archiving until every objection is resolved', async () => {
+    const manager = await t.login('xq-manager');
+    const { archiveId } = (await post(householdInput('640104003'))).json();
+    const step = (action: string, onDate: string, cookie = manager) =>
+      t.app.inject({
+        method: 'POST',
+        url: `/api/v1/archives/${archiveId}/steps`,
+        headers: { cookie },
+        payload: { action, comment: action, onDate },
+      });
+    const early = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/archives/${archiveId}/objections`,
+      headers: { cookie: caseworker },
+      payload: { content: '有异议', raisedOn: '2015-03-03' },
+    });
+    expect(early.statusCode).toBe(409);
+    for (const [action, on] of [
+      ['apply', '2015-03-10'],
+      ['first_review', '2015-03-12'],
+      ['home_visit', '2015-03-20'],
+      ['verify_finances', '2015-04-20'],
+      ['publicise', '2015-05-04'],
+    ] as const)
+      expect((await step(action, on)).statusCode, action).toBe(200);
+    const raised = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/archives/${archiveId}/objections`,
+      headers: { cookie: caseworker },
+      payload: { content: '邻居反映其有经营收入未申报', raisedBy: '匿名', raisedOn: '2015-05-06' },
+    });
+    expect(raised.statusCode).toBe(201);
+    const blocked = await step('archive', '2015-05-12');
+    expect(blocked.statusCode).toBe(409);
+    expect(blocked.json().error.details).toEqual({ code: 'open_objections', count: 1 });
+    // Settling it is a deciding step.
+    const resolve = (cookie: string) =>
+      t.app.inject({
+        method: 'POST',
+        url: `/api/v1/objections/${raised.json().id}/resolve`,
+        headers: { cookie },
+        payload: { resolution: '经核实，经营已于2014年停止', upheld: false, resolvedOn: '2015-05-08' },
+      });
+    expect((await resolve(caseworker)).statusCode).toBe(403);
+    const resolved = await resolve(manager);
+    expect(resolved.json()).toMatchObject({ resolvedOn: '2015-05-08', upheld: false });
+    expect((await resolve(manager)).statusCode).toBe(409);
+    expect((await step('archive', '2015-05-12')).statusCode).toBe(200);
+    const list = await t.app.inject({
+      url: `/api/v1/archives/${archiveId}/objections`,
+      headers: { cookie: caseworker },
+    });
+    expect(list.json()).toEqual([expect.objectContaining({ raisedBy: '匿名', upheld: false })]);
+  });
+});

@@ -20,6 +20,7 @@ interface Ids {
   xqJobId: string;
   xqHouseholdId: string;
   xqArchiveId: string;
+  xqObjectionId: string;
 }
 let ids: Ids;
 const routes: { method: string; url: string; access: string }[] = [];
@@ -70,7 +71,18 @@ beforeAll(async () => {
     payload: householdInput('640104001'),
   });
   expect(household.statusCode, household.body).toBe(201);
-  ids = { xqUserId, xqJobId, xqHouseholdId: household.json().id, xqArchiveId: household.json().archiveId };
+  const objection = await t.db.kysely
+    .insertInto('publicity_objections')
+    .values({ archive_id: household.json().archiveId, raised_on: '2015-01-05', content: '异议' })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  ids = {
+    xqUserId,
+    xqJobId,
+    xqHouseholdId: household.json().id,
+    xqArchiveId: household.json().archiveId,
+    xqObjectionId: objection.id,
+  };
   collect(t.app);
 });
 afterAll(() => t?.close());
@@ -186,6 +198,23 @@ const PROBES: Record<string, Probe> = {
     method: 'POST',
     url: `/api/v1/archives/${ids.xqArchiveId}/steps`,
     payload: { action: 'apply', comment: 'x' },
+    expect: [404],
+  }),
+  'GET /api/v1/archives/:id/objections': (ids) => ({
+    method: 'GET',
+    url: `/api/v1/archives/${ids.xqArchiveId}/objections`,
+    expect: [404],
+  }),
+  'POST /api/v1/archives/:id/objections': (ids) => ({
+    method: 'POST',
+    url: `/api/v1/archives/${ids.xqArchiveId}/objections`,
+    payload: { content: 'x' },
+    expect: [404],
+  }),
+  'POST /api/v1/objections/:id/resolve': (ids) => ({
+    method: 'POST',
+    url: `/api/v1/objections/${ids.xqObjectionId}/resolve`,
+    payload: { resolution: 'x', upheld: true },
     expect: [404],
   }),
   'GET /api/v1/jobs/:id': (ids) => ({ method: 'GET', url: `/api/v1/jobs/${ids.xqJobId}`, expect: [404] }),

@@ -214,3 +214,35 @@ export const HouseholdDetail = z
   })
   .meta({ id: 'HouseholdDetail' });
 export type HouseholdDetail = z.infer<typeof HouseholdDetail>;
+
+export const RaiseObjection = z
+  .object({
+    raisedOn: CalendarDateText.optional().meta({ description: 'Default: today (Asia/Shanghai)' }),
+    raisedBy: z.string().trim().max(50).optional().meta({ description: 'Who objected (may be anonymous)' }),
+    content: z.string().trim().min(1).max(2000),
+  })
+  .meta({ id: 'RaiseObjection' });
+export type RaiseObjection = z.infer<typeof RaiseObjection>;
+
+export const ResolveObjection = z
+  .object({
+    resolvedOn: CalendarDateText.optional(),
+    resolution: z.string().trim().min(1).max(2000),
+    /** Whether the objection was found right: an upheld objection usually returns the archive. */
+    upheld: z.boolean(),
+  })
+  .meta({ id: 'ResolveObjection' });
+export type ResolveObjection = z.infer<typeof ResolveObjection>;
+
+export const Objection = z
+  .object({
+    id: z.uuid(),
+    raisedOn: CalendarDateText,
+    raisedBy: z.string().nullable(),
+    content: z.string(),
+    resolvedOn: CalendarDateText.nullable(),
+    resolution: z.string().nullable(),
+    upheld: z.boolean().nullable(),
+  })
+  .meta({ id: 'Objection' });
+export type Objection = z.infer<typeof Objection>;

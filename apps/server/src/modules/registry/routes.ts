@@ -5,12 +5,16 @@ import {
   HouseholdDetail,
   HouseholdList,
   HouseholdListQuery,
+  Objection,
+  RaiseObjection,
+  ResolveObjection,
 } from '@niangjia/contracts';
 import { todayInShanghai } from '@niangjia/domain';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { getHousehold, takeArchiveStep } from './archives';
 import { createHousehold, listHouseholds } from './households';
+import { listObjections, raiseObjection, resolveObjection } from './objections';
 
 export const registryRoutes: FastifyPluginAsyncZod = async (app) => {
   const tags = ['registry'];
@@ -72,5 +76,50 @@ export const registryRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     (req) => req.run((ctx) => takeArchiveStep(ctx, req.params.id, req.body, todayInShanghai())),
+  );
+  const ArchiveId = z.object({ id: z.uuid() });
+  app.get(
+    '/archives/:id/objections',
+    {
+      config: { access: 'registry:read' },
+      schema: {
+        tags,
+        summary: 'Objections raised during publicity',
+        params: ArchiveId,
+        response: { 200: z.array(Objection) },
+      },
+    },
+    (req) => req.run((ctx) => listObjections(ctx, req.params.id)),
+  );
+  app.post(
+    '/archives/:id/objections',
+    {
+      config: { access: 'registry:write' },
+      schema: {
+        tags,
+        summary: 'Record an objection raised during publicity (archiving waits until it is resolved)',
+        params: ArchiveId,
+        body: RaiseObjection,
+        response: { 201: Objection },
+      },
+    },
+    async (req, reply) =>
+      reply
+        .code(201)
+        .send(await req.run((ctx) => raiseObjection(ctx, req.params.id, req.body, todayInShanghai()))),
+  );
+  app.post(
+    '/objections/:id/resolve',
+    {
+      config: { access: 'registry:approve' },
+      schema: {
+        tags,
+        summary: 'Record how an objection was settled',
+        params: z.object({ id: z.uuid() }),
+        body: ResolveObjection,
+        response: { 200: Objection },
+      },
+    },
+    (req) => req.run((ctx) => resolveObjection(ctx, req.params.id, req.body, todayInShanghai())),
   );
 };
