@@ -214,9 +214,9 @@ describe('the archive life cycle over HTTP', () => {
       comment: '初审通过',
       onDate: '2015-03-12',
     });
-    // The caseworker may only propose what is left: nothing for an archived household but visits.
-    expect(h.archive.allowedActions).toEqual([]);
-    expect((await detail('', manager)).archive.allowedActions).toEqual(['exit']);
+    // An archived household: the caseworker reviews it yearly; only an approver may close it.
+    expect(h.archive.allowedActions).toEqual(['review']);
+    expect((await detail('', manager)).archive.allowedActions).toEqual(['review', 'exit']);
   });
 
   it('refuses illegal steps, back-dated steps and an exit without a reason', async () => {
@@ -336,5 +336,84 @@ describe('objections during publicity', () => {
       headers: { cookie: caseworker },
     });
     expect(list.json()).toEqual([expect.objectContaining({ raisedBy: '匿名', upheld: false })]);
+  });
+});
+
+describe('reviews and visits due', () => {
+  const shift = (date: string, days: number) => {
+    const d = new Date(`${date}T00:00:00Z`);
+    d.setUTCDate(d.getUTCDate() + days);
+    return d.toISOString().slice(0, 10);
+  };
+  const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date());
+  // Archived 355 days ago: the yearly review falls in 10 days, the first visit (90 days) is overdue.
+  const archivedOn = shift(today, -355);
+
+  it('lists the yearly review due and the overdue visit; recording the visit schedules the next', async () => {
+    const manager = await t.login('xq-manager');
+    const { id: householdId, archiveId } = (await post(householdInput('640104002'))).json();
+    for (const [action, days, cookie] of [
+      ['apply', -40, caseworker],
+      ['first_review', -39, manager],
+      ['home_visit', -38, caseworker],
+      ['verify_finances', -37, caseworker],
+      ['publicise', -30, manager],
+      ['archive', 0, manager],
+    ] as const) {
+      const res = await t.app.inject({
+        method: 'POST',
+        url: `/api/v1/archives/${archiveId}/steps`,
+        headers: { cookie },
+        payload: { action, comment: action, onDate: shift(archivedOn, days) },
+      });
+      expect(res.statusCode, `${action} ${res.body}`).toBe(200);
+    }
+    const due = async (query: string) =>
+      (await t.app.inject({ url: `/api/v1/registry/due?${query}`, headers: { cookie: caseworker } })).json()
+        .items;
+    const reviews = (await due('kind=review')).filter(
+      (i: { householdId: string }) => i.householdId === householdId,
+    );
+    expect(reviews).toEqual([
+      expect.objectContaining({ kind: 'review', dueOn: shift(archivedOn, 365), overdue: false }),
+    ]);
+    const visits = (await due('kind=visit')).filter(
+      (i: { householdId: string }) => i.householdId === householdId,
+    );
+    expect(visits).toEqual([
+      expect.objectContaining({ kind: 'visit', dueOn: shift(archivedOn, 90), overdue: true }),
+    ]);
+    expect(visits[0].headIdMasked).toMatch(/\*{8}/);
+
+    const recorded = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/visits/${visits[0].visitId}/record`,
+      headers: { cookie: caseworker },
+      payload: { findings: '家中老人住院，需医疗救助', visitedOn: shift(today, -1) },
+    });
+    expect(recorded.json()).toEqual({ nextDueOn: shift(today, 89) });
+    const after = (await due('kind=visit&caseworker=xq-caseworker')).filter(
+      (i: { householdId: string }) => i.householdId === householdId,
+    );
+    expect(after).toEqual([]);
+    const later = (await due(`kind=visit&until=${shift(today, 100)}&caseworker=xq-caseworker`)).filter(
+      (i: { householdId: string }) => i.householdId === householdId,
+    );
+    expect(later).toEqual([
+      expect.objectContaining({ dueOn: shift(today, 89), overdue: false, caseworker: 'xq-caseworker' }),
+    ]);
+
+    // The yearly review keeps the household archived and moves the next review a year on.
+    const reviewed = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/archives/${archiveId}/steps`,
+      headers: { cookie: caseworker },
+      payload: { action: 'review', comment: '年审：情况未变', onDate: today },
+    });
+    expect(reviewed.json()).toEqual({ status: 'archived' });
+    const again = (await due('kind=review')).filter(
+      (i: { householdId: string }) => i.householdId === householdId,
+    );
+    expect(again).toEqual([]);
   });
 });

@@ -21,6 +21,7 @@ interface Ids {
   xqHouseholdId: string;
   xqArchiveId: string;
   xqObjectionId: string;
+  xqVisitId: string;
 }
 let ids: Ids;
 const routes: { method: string; url: string; access: string }[] = [];
@@ -82,6 +83,13 @@ beforeAll(async () => {
     xqHouseholdId: household.json().id,
     xqArchiveId: household.json().archiveId,
     xqObjectionId: objection.id,
+    xqVisitId: (
+      await t.db.kysely
+        .insertInto('visits')
+        .values({ archive_id: household.json().archiveId, org_id: xq.id, due_on: '2015-06-01' })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+    ).id,
   };
   collect(t.app);
 });
@@ -215,6 +223,17 @@ const PROBES: Record<string, Probe> = {
     method: 'POST',
     url: `/api/v1/objections/${ids.xqObjectionId}/resolve`,
     payload: { resolution: 'x', upheld: true },
+    expect: [404],
+  }),
+  'GET /api/v1/registry/due': () => ({
+    method: 'GET',
+    url: '/api/v1/registry/due?kind=visit&until=2099-01-01',
+    expect: [200],
+  }),
+  'POST /api/v1/visits/:id/record': (ids) => ({
+    method: 'POST',
+    url: `/api/v1/visits/${ids.xqVisitId}/record`,
+    payload: { findings: 'x' },
     expect: [404],
   }),
   'GET /api/v1/jobs/:id': (ids) => ({ method: 'GET', url: `/api/v1/jobs/${ids.xqJobId}`, expect: [404] }),

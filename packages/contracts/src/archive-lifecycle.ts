@@ -107,6 +107,15 @@ export const ARCHIVE_ACTIONS = [
     permission: 'registry:approve',
   },
   {
+    // The yearly review (年审) of an archived household: it stays archived, reviewed again in a year.
+    code: 'review',
+    zh: '年度审核',
+    en: 'Yearly review',
+    from: ['archived'],
+    to: 'archived',
+    permission: 'registry:write',
+  },
+  {
     code: 'exit',
     zh: '退出档案',
     en: 'Exit the archive',

@@ -246,3 +246,39 @@ export const Objection = z
   })
   .meta({ id: 'Objection' });
 export type Objection = z.infer<typeof Objection>;
+
+export const DueQuery = z.object({
+  kind: z.enum(['review', 'visit']),
+  until: CalendarDateText.optional().meta({
+    description: 'Due on or before this date; default: 30 days from today',
+  }),
+  caseworker: z
+    .string()
+    .trim()
+    .min(1)
+    .max(64)
+    .optional()
+    .meta({ description: 'Visits of this username only' }),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+});
+export type DueQuery = z.infer<typeof DueQuery>;
+
+export const DueItem = z
+  .object({
+    kind: z.enum(['review', 'visit']),
+    archiveId: z.uuid(),
+    householdId: z.uuid(),
+    visitId: z.uuid().nullable(),
+    headName: z.string(),
+    headIdMasked: z.string(),
+    orgCode: OrgCode,
+    dueOn: CalendarDateText,
+    overdue: z.boolean(),
+    caseworker: z.string().nullable(),
+  })
+  .meta({ id: 'DueItem' });
+export type DueItem = z.infer<typeof DueItem>;
+
+export const RecordVisit = z
+  .object({ visitedOn: CalendarDateText.optional(), findings: z.string().trim().min(1).max(4000) })
+  .meta({ id: 'RecordVisit' });

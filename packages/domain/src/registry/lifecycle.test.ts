@@ -20,7 +20,7 @@ const LEGAL: Record<ArchiveStatus, Partial<Record<string, ArchiveStatus>>> = {
   home_visit: { verify_finances: 'finances_verified', return: 'returned', refuse: 'refused' },
   finances_verified: { publicise: 'publicity', return: 'returned', refuse: 'refused' },
   publicity: { archive: 'archived', return: 'returned', refuse: 'refused' },
-  archived: { exit: 'exited' },
+  archived: { review: 'archived', exit: 'exited' },
   exited: {},
   returned: { apply: 'applied', refuse: 'refused' },
   refused: {},
@@ -47,6 +47,7 @@ describe('the archive life cycle', () => {
     expect(allowedActions('applied', manager)).toEqual(['first_review', 'return', 'refuse']);
     expect(allowedActions('first_review', caseworker)).toEqual(['home_visit', 'return']);
     expect(allowedActions('archived', auditor)).toEqual([]);
+    expect(allowedActions('archived', caseworker)).toEqual(['review']);
     expect(takeStep('applied', 'first_review', caseworker, facts)).toEqual({
       ok: false,
       refusal: { code: 'not_permitted', permission: 'registry:approve' },

@@ -242,6 +242,7 @@ export async function takeArchiveStep(
     // Each archived household is reviewed once a year.
     set.next_review_on = addYears(onDate, 1);
   }
+  if (input.action === 'review') set.next_review_on = addYears(onDate, 1);
   if (input.action === 'exit') {
     set.exited_on = onDate;
     set.exit_reason = input.exitReason;

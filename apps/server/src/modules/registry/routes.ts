@@ -2,17 +2,21 @@ import {
   ArchiveStatusCode,
   ArchiveStepInput,
   CreateHousehold,
+  DueItem,
+  DueQuery,
   HouseholdDetail,
   HouseholdList,
   HouseholdListQuery,
   Objection,
   RaiseObjection,
+  RecordVisit,
   ResolveObjection,
 } from '@niangjia/contracts';
 import { todayInShanghai } from '@niangjia/domain';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { getHousehold, takeArchiveStep } from './archives';
+import { listDue, recordVisit } from './due';
 import { createHousehold, listHouseholds } from './households';
 import { listObjections, raiseObjection, resolveObjection } from './objections';
 
@@ -121,5 +125,32 @@ export const registryRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     (req) => req.run((ctx) => resolveObjection(ctx, req.params.id, req.body, todayInShanghai())),
+  );
+  app.get(
+    '/registry/due',
+    {
+      config: { access: 'registry:read' },
+      schema: {
+        tags,
+        summary: 'Yearly reviews and follow-up visits due in the scope, overdue first',
+        querystring: DueQuery,
+        response: { 200: z.object({ items: z.array(DueItem) }) },
+      },
+    },
+    (req) => req.run((ctx) => listDue(ctx, req.query, todayInShanghai())),
+  );
+  app.post(
+    '/visits/:id/record',
+    {
+      config: { access: 'registry:write' },
+      schema: {
+        tags,
+        summary: 'Record a follow-up visit with its findings; the next one is scheduled',
+        params: z.object({ id: z.uuid() }),
+        body: RecordVisit,
+        response: { 200: z.object({ nextDueOn: z.iso.date().nullable() }) },
+      },
+    },
+    (req) => req.run((ctx) => recordVisit(ctx, req.params.id, req.body, todayInShanghai())),
   );
 };

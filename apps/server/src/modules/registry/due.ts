@@ -1,0 +1,143 @@
+import type { DueItem, DueQuery } from '@niangjia/contracts';
+import { maskResidentId } from '@niangjia/domain';
+import type { Ctx } from '../../http/context';
+import { badRequest, conflict, notFound } from '../../http/errors';
+import { audit } from '../audit/service';
+
+function addDays(date: string, days: number): string {
+  const d = new Date(`${date}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + days);
+  return d.toISOString().slice(0, 10);
+}
+
+/**
+ * What is due in the scope up to a horizon: yearly reviews of archived households, and follow-up
+ * visits not yet made, overdue first; visits can be limited to one caseworker's.
+ */
+export async function listDue(ctx: Ctx, q: DueQuery, today: string): Promise<{ items: DueItem[] }> {
+  const horizon = q.until ?? addDays(today, 30);
+  const base = ctx.tx
+    .selectFrom('archives as a')
+    .innerJoin('households as h', 'h.id', 'a.household_id')
+    .innerJoin('people as p', 'p.id', 'h.head_person_id')
+    .innerJoin('orgs as o', 'o.id', 'a.org_id');
+  if (q.kind === 'review') {
+    const rows = await base
+      .select([
+        'a.id as archive_id',
+        'h.id as household_id',
+        'p.name',
+        'p.id_number',
+        'o.code',
+        'a.next_review_on as due_on',
+      ])
+      .where('a.status', '=', 'archived')
+      .where('a.next_review_on', '<=', horizon)
+      .orderBy('a.next_review_on')
+      .limit(q.limit)
+      .execute();
+    return {
+      items: rows.map((r) => ({
+        kind: 'review' as const,
+        archiveId: r.archive_id,
+        householdId: r.household_id,
+        visitId: null,
+        headName: r.name,
+        headIdMasked: maskResidentId(r.id_number),
+        orgCode: r.code,
+        dueOn: r.due_on as string,
+        overdue: (r.due_on as string) < today,
+        caseworker: null,
+      })),
+    };
+  }
+  let visits = base
+    .innerJoin('visits as v', 'v.archive_id', 'a.id')
+    .leftJoin('users as u', 'u.id', 'v.caseworker_id')
+    .select([
+      'a.id as archive_id',
+      'h.id as household_id',
+      'v.id as visit_id',
+      'p.name',
+      'p.id_number',
+      'o.code',
+      'v.due_on',
+      'u.username',
+    ])
+    .where('v.visited_on', 'is', null)
+    .where('a.status', '=', 'archived')
+    .where('v.due_on', '<=', horizon);
+  if (q.caseworker) visits = visits.where('u.username', '=', q.caseworker);
+  const rows = await visits.orderBy('v.due_on').limit(q.limit).execute();
+  return {
+    items: rows.map((r) => ({
+      kind: 'visit' as const,
+      archiveId: r.archive_id,
+      householdId: r.household_id,
+      visitId: r.visit_id,
+      headName: r.name,
+      headIdMasked: maskResidentId(r.id_number),
+      orgCode: r.code,
+      dueOn: r.due_on,
+      overdue: r.due_on < today,
+      caseworker: r.username ?? null,
+    })),
+  };
+}
+
+/** Records a follow-up visit (回访) with its findings, and schedules the next one. */
+export async function recordVisit(
+  ctx: Ctx,
+  visitId: string,
+  input: { visitedOn?: string; findings: string },
+  today: string,
+): Promise<{ nextDueOn: string | null }> {
+  const v = await ctx.tx
+    .selectFrom('visits as v')
+    .innerJoin('archives as a', 'a.id', 'v.archive_id')
+    .select([
+      'v.id',
+      'v.visited_on',
+      'v.archive_id',
+      'a.org_id',
+      'a.status',
+      'a.visit_interval_days',
+      'a.archived_on',
+    ])
+    .where('v.id', '=', visitId)
+    .executeTakeFirst();
+  if (!v) throw notFound('Visit');
+  if (v.visited_on) throw conflict('This visit is recorded already');
+  const visitedOn = input.visitedOn ?? today;
+  if (visitedOn > today || (v.archived_on && visitedOn < v.archived_on))
+    throw badRequest('The visit is dated in the future or before the archive', [
+      { path: ['body', 'visitedOn'], message: '日期须在建档之后、今天之前' },
+    ]);
+  await ctx.tx
+    .updateTable('visits')
+    .set({ visited_on: visitedOn, findings: input.findings, caseworker_id: ctx.actor.userId || null })
+    .where('id', '=', visitId)
+    .execute();
+  let nextDueOn: string | null = null;
+  if (v.status === 'archived') {
+    nextDueOn = addDays(visitedOn, v.visit_interval_days);
+    await ctx.tx
+      .insertInto('visits')
+      .values({
+        archive_id: v.archive_id,
+        org_id: v.org_id,
+        due_on: nextDueOn,
+        caseworker_id: ctx.actor.userId || null,
+      })
+      .execute();
+  }
+  await audit(ctx, {
+    action: 'update',
+    entity: 'visit',
+    entityId: visitId,
+    orgId: v.org_id,
+    before: { visitedOn: null },
+    after: { visitedOn, nextDueOn },
+  });
+  return { nextDueOn };
+}
