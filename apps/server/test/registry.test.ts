@@ -247,8 +247,12 @@ describe('the archive life cycle over HTTP', () => {
     const masked = await detail();
     expect(masked.fullView).toBe(false);
     expect(masked.head.idNumber).toMatch(/^\d{6}\*{8}[\dX]{4}$/);
+    // The birth date would give the hidden digits back: only the year is shown.
+    expect(masked.head.birthDate).toBeNull();
+    expect(masked.head.birthYear).toBe(1975);
     const full = await detail('?full=true');
     expect(full.head.idNumber).toMatch(/^\d{17}[\dX]$/);
+    expect(full.head.birthDate).toBe('1975-05-05');
     expect(full.members).toHaveLength(2);
     const employment = await t.login('xq-employment');
     const refused = await t.app.inject({
@@ -415,5 +419,63 @@ describe('reviews and visits due', () => {
       (i: { householdId: string }) => i.householdId === householdId,
     );
     expect(again).toEqual([]);
+  });
+});
+
+describe('what a user without the full view can learn', () => {
+  it('searches ID numbers only whole or by their last four characters', async () => {
+    const input = householdInput('640104001');
+    await post(input);
+    const employment = await t.login('xq-employment');
+    const id = input.head.idNumber;
+    const search = (q: string) =>
+      t.app.inject({ url: `/api/v1/households?q=${q}`, headers: { cookie: employment } });
+    expect((await search(id.slice(6, 14))).statusCode).toBe(400);
+    expect((await search(id.slice(0, 10))).statusCode).toBe(400);
+    expect((await search(id)).json().total).toBe(1);
+    expect((await search(id.slice(-4))).json().total).toBeGreaterThanOrEqual(1);
+  });
+
+  it('refuses to archive after an upheld objection, and to register a person kept by a sibling union', async () => {
+    const manager = await t.login('xq-manager');
+    const first = householdInput('640104002');
+    const { archiveId } = (await post(first)).json();
+    const step = (action: string, onDate: string) =>
+      t.app.inject({
+        method: 'POST',
+        url: `/api/v1/archives/${archiveId}/steps`,
+        headers: { cookie: manager },
+        payload: { action, comment: action, onDate },
+      });
+    for (const [action, on] of [
+      ['apply', '2015-03-10'],
+      ['first_review', '2015-03-12'],
+      ['home_visit', '2015-03-20'],
+      ['verify_finances', '2015-04-20'],
+      ['publicise', '2015-05-04'],
+    ] as const)
+      await step(action, on);
+    const objection = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/archives/${archiveId}/objections`,
+      headers: { cookie: caseworker },
+      payload: { content: '有车辆', raisedOn: '2015-05-05' },
+    });
+    await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/objections/${objection.json().id}/resolve`,
+      headers: { cookie: manager },
+      payload: { resolution: '核实属实', upheld: true, resolvedOn: '2015-05-07' },
+    });
+    const refused = await step('archive', '2015-05-12');
+    expect(refused.json().error.details).toEqual({ code: 'objection_upheld', count: 1 });
+    expect((await step('refuse', '2015-05-12')).json()).toEqual({ status: 'refused' });
+    // The household is closed, its people stay kept by 640104002: 640104001 cannot take them over.
+    const taken = await post({ ...householdInput('640104001'), head: first.head });
+    expect(taken.statusCode).toBe(409);
+    expect(taken.json().error.details).toMatchObject({
+      reason: 'person_kept_elsewhere',
+      orgCode: '640104002',
+    });
   });
 });

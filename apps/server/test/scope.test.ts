@@ -72,6 +72,12 @@ beforeAll(async () => {
     payload: householdInput('640104001'),
   });
   expect(household.statusCode, household.body).toBe(201);
+  // Archived, with a visit due: what the due lists show (so that the outsider's empty list means something).
+  await t.db.kysely
+    .updateTable('archives')
+    .set({ status: 'archived', archived_on: '2015-03-02', next_review_on: '2016-03-02' })
+    .where('id', '=', household.json().archiveId)
+    .execute();
   const objection = await t.db.kysely
     .insertInto('publicity_objections')
     .values({ archive_id: household.json().archiveId, raised_on: '2015-01-05', content: '异议' })
@@ -297,6 +303,22 @@ describe('every route declares its access and keeps to the scope', () => {
     // And nothing was changed by those attempts.
     const org = await t.app.inject({ url: '/api/v1/orgs/640104001', headers: { cookie: insider } });
     expect(org.json()).toMatchObject({ name: '兴庆区环卫服务中心工会', parentCode: '640104', active: true });
+    // The probes' targets exist and are visible inside: the outsider's 404s and empty lists are the scope.
+    const due = await t.app.inject({
+      url: '/api/v1/registry/due?kind=visit&until=2099-01-01',
+      headers: { cookie: insider },
+    });
+    expect(due.json().items.map((i: { visitId: string }) => i.visitId)).toContain(ids.xqVisitId);
+    const reviews = await t.app.inject({
+      url: '/api/v1/registry/due?kind=review&until=2099-01-01',
+      headers: { cookie: insider },
+    });
+    expect(reviews.json().items.map((i: { archiveId: string }) => i.archiveId)).toContain(ids.xqArchiveId);
+    const outsiderReviews = await t.app.inject({
+      url: '/api/v1/registry/due?kind=review&until=2099-01-01',
+      headers: { cookie: outsider },
+    });
+    expect(outsiderReviews.json()).toEqual({ items: [] });
     const user = await t.app.inject({ url: `/api/v1/users/${xqUserId}`, headers: { cookie: insider } });
     expect(user.json()).toMatchObject({ displayName: '李帮扶', active: true });
   });

@@ -138,3 +138,37 @@ describe('survey import', () => {
     );
   });
 });
+
+describe('survey import, rows that repeat a person', () => {
+  it('rejects a person appearing twice in the file, and a dry run counts as the real import does', async () => {
+    const h1 = residentId('640104', '1960-06-06', 401);
+    const h2 = residentId('640104', '1961-07-07', 402);
+    const kid = residentId('640104', '1990-08-08', 403);
+    const file = await survey(
+      'repeats.xlsx',
+      [
+        ['孙一', h1, '640104001', '城镇', '否', 10000, '', '1', '', '2015-03-02'],
+        ['孙一', h1, '640104001', '城镇', '否', 10000, '', '1', '', '2015-03-02'],
+        ['钱二', h2, '640104001', '城镇', '否', 10000, '', '1', '', '2015-03-02'],
+      ],
+      [
+        [h1, '孙小一', kid, '子女', ''],
+        [h2, '孙小一', kid, '子女', ''],
+        [h2, '孙一', h1, '配偶', ''],
+      ],
+    );
+    const dry = await importSurvey(file, run, { today, dryRun: true });
+    const real = await importSurvey(file, run, { today });
+    for (const report of [dry, real]) {
+      expect(report.households).toEqual({ imported: 2, updated: 0, rejected: 1 });
+      expect(report.members).toEqual({ imported: 1, rejected: 2 });
+      expect(report.errors.map((e) => [e.sheet, e.row, e.column])).toEqual([
+        ['家庭', 3, '户主身份证号'],
+        ['家庭成员', 3, '身份证号'],
+        ['家庭成员', 4, '身份证号'],
+      ]);
+    }
+    // Error messages never quote a whole ID number.
+    expect(JSON.stringify(real.errors)).not.toMatch(/\d{17}[\dX]/);
+  });
+});

@@ -182,7 +182,9 @@ export const PersonView = z.object({
   /** Masked unless the full view was asked for, with the permission (and then audited). */
   idNumber: z.string(),
   sex: z.enum(['male', 'female']),
-  birthDate: CalendarDateText,
+  /** Only in the full view: with the masked number it would give the whole number back. */
+  birthDate: CalendarDateText.nullable(),
+  birthYear: z.number().int(),
   phone: z.string().nullable(),
   migrantWorker: z.boolean(),
   householdRegistration: codes(HOUSEHOLD_REGISTRATIONS).nullable(),

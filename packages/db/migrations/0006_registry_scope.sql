@@ -45,19 +45,22 @@ CREATE POLICY publicity_objections_scope ON publicity_objections TO niangjia_app
 REVOKE UPDATE, DELETE, TRUNCATE ON archive_steps FROM niangjia_app;--> statement-breakpoint
 -- A person may be head or member of a household outside the scope: whoever adds them must learn
 -- of the conflict (issue 3) without seeing the other household. This answers only that.
-CREATE OR REPLACE FUNCTION niangjia_open_household_of(person uuid) RETURNS TABLE (household_id uuid, org_code text, org_name text)
+CREATE OR REPLACE FUNCTION niangjia_open_household_of(person uuid) RETURNS TABLE (org_code text, org_name text)
   LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp
   AS $$
-    SELECT h.id, o.code, o.name
+    SELECT o.code, o.name
     FROM households h
     JOIN orgs o ON o.id = h.org_id
     WHERE (h.head_person_id = person OR EXISTS (SELECT 1 FROM household_members m WHERE m.household_id = h.id AND m.person_id = person))
       AND EXISTS (SELECT 1 FROM archives a WHERE a.household_id = h.id AND a.status NOT IN ('exited', 'refused'))
-  $$;;--> statement-breakpoint
+  $$;--> statement-breakpoint
 -- One record per person in the whole system: whoever registers an ID number must learn that it
 -- is already kept, and by which organisation, even outside the scope. This answers only that.
 CREATE OR REPLACE FUNCTION niangjia_person_keeper(id_no text) RETURNS TABLE (person_id uuid, org_code text, org_name text)
   LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp
   AS $$
     SELECT p.id, o.code, o.name FROM people p JOIN orgs o ON o.id = p.org_id WHERE p.id_number = id_no
-  $$;
+  $$;--> statement-breakpoint
+-- Only request code calls these, and nobody else may.
+REVOKE EXECUTE ON FUNCTION niangjia_open_household_of(uuid), niangjia_person_keeper(text) FROM PUBLIC;--> statement-breakpoint
+GRANT EXECUTE ON FUNCTION niangjia_open_household_of(uuid), niangjia_person_keeper(text) TO niangjia_app;

@@ -67,6 +67,10 @@ describe('the archive life cycle', () => {
       ok: false,
       refusal: { code: 'open_objections', count: 2 },
     });
+    expect(on('2015-05-12', { upheldObjections: 1 })).toEqual({
+      ok: false,
+      refusal: { code: 'objection_upheld', count: 1 },
+    });
     // The parameter may ask for more.
     expect(on('2015-05-12', { publicityWorkingDays: 7 })).toMatchObject({
       ok: false,

@@ -17,6 +17,8 @@ export interface StepFacts {
   publicityWorkingDays?: number;
   /** Objections raised during publicity and not yet resolved. */
   openObjections?: number;
+  /** Objections of this publicity found right: the archive must be returned or refused instead. */
+  upheldObjections?: number;
   exitReason?: ExitReason;
 }
 
@@ -25,6 +27,7 @@ export type StepRefusal =
   | { code: 'not_permitted'; permission: Permission }
   | { code: 'publicity_not_over'; endsOn: CalendarDate; provisional: boolean }
   | { code: 'open_objections'; count: number }
+  | { code: 'objection_upheld'; count: number }
   | { code: 'exit_reason_required' };
 
 /** The actions a holder of `permissions` may take on an archive in `status`. */
@@ -66,6 +69,8 @@ export function takeStep(
       };
     if ((facts.openObjections ?? 0) > 0)
       return { ok: false, refusal: { code: 'open_objections', count: facts.openObjections ?? 0 } };
+    if ((facts.upheldObjections ?? 0) > 0)
+      return { ok: false, refusal: { code: 'objection_upheld', count: facts.upheldObjections ?? 0 } };
   }
   if (requires.includes('exitReason') && !facts.exitReason)
     return { ok: false, refusal: { code: 'exit_reason_required' } };

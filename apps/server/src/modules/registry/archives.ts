@@ -84,7 +84,8 @@ export async function getHousehold(ctx: Ctx, id: string, { full = false } = {}):
     name: p.name,
     idNumber: full ? p.id_number : maskResidentId(p.id_number),
     sex: p.sex as 'male' | 'female',
-    birthDate: p.birth_date,
+    birthDate: full ? p.birth_date : null,
+    birthYear: Number(p.birth_date.slice(0, 4)),
     phone: p.phone,
     migrantWorker: p.migrant_worker,
     householdRegistration: p.household_registration as Person['householdRegistration'],
@@ -194,7 +195,13 @@ export async function takeArchiveStep(
   input: ArchiveStepInput,
   today: string,
 ): Promise<{ status: ArchiveStatus }> {
-  const a = await ctx.tx.selectFrom('archives').selectAll().where('id', '=', archiveId).executeTakeFirst();
+  // Locked: two steps on one archive at once must not both pass (two archivings, two first visits).
+  const a = await ctx.tx
+    .selectFrom('archives')
+    .selectAll()
+    .where('id', '=', archiveId)
+    .forUpdate()
+    .executeTakeFirst();
   if (!a) throw notFound('Archive');
   const onDate = input.onDate ?? today;
   if (onDate > today)
@@ -211,18 +218,23 @@ export async function takeArchiveStep(
     throw badRequest('The step is dated before the previous one', [
       { path: ['body', 'onDate'], message: `日期早于上一步（${last.on_date}）` },
     ]);
-  const open = await ctx.tx
+  const objections = await ctx.tx
     .selectFrom('publicity_objections')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .select((eb) => [
+      eb.fn.countAll<number>().filterWhere('resolved_on', 'is', null).as('open'),
+      eb.fn.countAll<number>().filterWhere('upheld', '=', true).as('upheld'),
+    ])
     .where('archive_id', '=', archiveId)
-    .where('resolved_on', 'is', null)
+    // Only this publicity's: an archive returned and publicised again starts afresh.
+    .where('raised_on', '>=', a.publicity_started_on ?? '0001-01-01')
     .executeTakeFirstOrThrow();
   const from = a.status as ArchiveStatus;
   const result = takeStep(from, input.action as ArchiveActionCode, ctx.actor.permissions, {
     today: onDate,
     publicityStartedOn: a.publicity_started_on ?? undefined,
     publicityWorkingDays: PUBLICITY_WORKING_DAYS,
-    openObjections: open.n,
+    openObjections: objections.open,
+    upheldObjections: objections.upheld,
     exitReason: input.exitReason,
   });
   if (!result.ok) {

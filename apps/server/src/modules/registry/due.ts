@@ -105,6 +105,7 @@ export async function recordVisit(
       'a.archived_on',
     ])
     .where('v.id', '=', visitId)
+    .forUpdate(['v'])
     .executeTakeFirst();
   if (!v) throw notFound('Visit');
   if (v.visited_on) throw conflict('This visit is recorded already');

@@ -56,7 +56,7 @@ function checkIds(input: CreateHousehold, today: string): { head: ResidentId; me
  */
 async function personFor(
   ctx: Ctx,
-  orgId: string,
+  { id: orgId, path: orgPath }: { id: string; path: string },
   input: PersonInput,
   id: ResidentId,
   source: string,
@@ -68,18 +68,20 @@ async function personFor(
   const kept = keeper.rows[0];
   if (kept) {
     const own = await ctx.tx
-      .selectFrom('people')
-      .select(['id', 'name'])
-      .where('id', '=', kept.person_id)
+      .selectFrom('people as p')
+      .innerJoin('orgs as o', 'o.id', 'p.org_id')
+      .select(['p.id', 'p.name', 'o.path'])
+      .where('p.id', '=', kept.person_id)
       .executeTakeFirst();
-    if (!own)
-      throw conflict(`${maskResidentId(id.id18)} is kept by ${kept.org_name} (${kept.org_code})`, {
+    const keptElsewhere = () =>
+      conflict(`${maskResidentId(id.id18)} is kept by ${kept.org_name} (${kept.org_code})`, {
         reason: 'person_kept_elsewhere',
         path,
         idNumber: maskResidentId(id.id18),
         orgCode: kept.org_code,
         orgName: kept.org_name,
       });
+    if (!own) throw keptElsewhere();
     if (own.name !== input.name)
       throw conflict(`${maskResidentId(id.id18)} belongs to ${own.name} in the registry, not ${input.name}`, {
         reason: 'name_mismatch',
@@ -96,6 +98,8 @@ async function personFor(
         orgCode: open.rows[0].org_code,
         orgName: open.rows[0].org_name,
       });
+    // Visible is not enough: the household's own organisation must be able to see the person too.
+    if (!own.path.startsWith(orgPath)) throw keptElsewhere();
     return own.id;
   }
   const row = await ctx.tx
@@ -143,7 +147,7 @@ export async function createHousehold(
       { path: ['body', 'surveyDate'], message: '调查日期晚于今天' },
     ]);
   const ids = checkIds(input, today);
-  const headId = await personFor(ctx, org.id, input.head, ids.head, source, ['body', 'head', 'idNumber']);
+  const headId = await personFor(ctx, org, input.head, ids.head, source, ['body', 'head', 'idNumber']);
   let householdId: string;
   try {
     const i = input.income;
@@ -270,17 +274,32 @@ export async function listHouseholds(
   if (q.q) {
     const text = q.q;
     const like = `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    // A fragment of digits searches ID numbers (also those of members); anything else, names.
+    // Digits search ID numbers (also members'); anything else, names. Without the full view, a
+    // fragment could be probed digit by digit to rebuild the hidden part: only a whole number or
+    // the last four characters (those a masked number shows) may be searched.
+    const fullView = ctx.actor.permissions.includes('person:read_full');
+    const digits = text.toUpperCase();
+    const pattern = fullView
+      ? `%${digits}%`
+      : digits.length === 18
+        ? digits
+        : digits.length === 4
+          ? `%${digits}`
+          : null;
+    if (/^[\dXx]{4,18}$/.test(text) && pattern === null)
+      throw badRequest('Search by the whole ID number or its last four characters', [
+        { path: ['querystring', 'q'], message: '请输入完整身份证号，或其后四位' },
+      ]);
     query = /^[\dXx]{4,18}$/.test(text)
       ? query.where((eb) =>
           eb.or([
-            eb('p.id_number', 'like', like.toUpperCase()),
+            eb('p.id_number', 'like', pattern as string),
             eb.exists(
               eb
                 .selectFrom('household_members as m')
                 .innerJoin('people as mp', 'mp.id', 'm.person_id')
                 .whereRef('m.household_id', '=', 'h.id')
-                .where('mp.id_number', 'like', like.toUpperCase()),
+                .where('mp.id_number', 'like', pattern as string),
             ),
           ]),
         )
@@ -347,7 +366,12 @@ async function insertMember(
   source: string,
   path: (string | number)[],
 ): Promise<string> {
-  const personId = await personFor(ctx, household.org_id, m, id, source, path);
+  const org = await ctx.tx
+    .selectFrom('orgs')
+    .select(['id', 'path'])
+    .where('id', '=', household.org_id)
+    .executeTakeFirstOrThrow();
+  const personId = await personFor(ctx, org, m, id, source, path);
   await ctx.tx
     .insertInto('household_members')
     .values({
@@ -470,6 +494,6 @@ export async function addMember(
     });
     return true;
   }
-  await personFor(ctx, ctx.actor.orgId, m, id, source, ['body', 'idNumber']);
+  await personFor(ctx, { id: ctx.actor.orgId, path: ctx.actor.orgPath }, m, id, source, ['body', 'idNumber']);
   return true;
 }

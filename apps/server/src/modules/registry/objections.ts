@@ -48,6 +48,7 @@ export async function raiseObjection(ctx: Ctx, archiveId: string, input: RaiseOb
     .selectFrom('archives')
     .select(['id', 'status', 'org_id', 'publicity_started_on'])
     .where('id', '=', archiveId)
+    .forUpdate()
     .executeTakeFirst();
   if (!a) throw notFound('Archive');
   if (a.status !== 'publicity')
@@ -89,6 +90,7 @@ export async function resolveObjection(
     .innerJoin('archives as a', 'a.id', 'po.archive_id')
     .select(['po.id', 'po.raised_on', 'po.resolved_on', 'a.org_id'])
     .where('po.id', '=', objectionId)
+    .forUpdate(['po'])
     .executeTakeFirst();
   if (!o) throw notFound('Objection');
   if (o.resolved_on) throw conflict('This objection is resolved already');

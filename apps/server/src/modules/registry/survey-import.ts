@@ -143,6 +143,13 @@ export async function importSurvey(
       column: issue.column,
       message: issue.message,
     });
+  /** Every person of the file so far (head or member) → where first seen: a second row is refused. */
+  const seenPeople = new Map<string, string>();
+  const seenAt = (id: string, where: string): string | undefined => {
+    const before = seenPeople.get(id);
+    if (!before) seenPeople.set(id, where);
+    return before;
+  };
   /** Head ID number → what became of its household row in this file. */
   const heads = new Map<string, 'new' | 'existing' | 'rejected'>();
 
@@ -174,13 +181,14 @@ export async function importSurvey(
         report.errors.push({ sheet: e.sheet, row: e.row, column: e.column, message: e.message });
       continue;
     }
-    if (heads.has(v.headIdNumber)) {
+    const before = seenAt(v.headIdNumber, `“家庭”第${event.row}行`);
+    if (before) {
       report.households.rejected++;
       report.errors.push({
         sheet: event.sheet,
         row: event.row,
         column: '户主身份证号',
-        message: '同一户主在本表中出现多次',
+        message: `此人已在本表${before}出现`,
       });
       continue;
     }
@@ -220,6 +228,17 @@ export async function importSurvey(
       report.members.rejected++;
       for (const e of event.errors)
         report.errors.push({ sheet: e.sheet, row: e.row, column: e.column, message: e.message });
+      continue;
+    }
+    const before = seenAt(v.idNumber, `“家庭成员”第${event.row}行`);
+    if (before) {
+      report.members.rejected++;
+      report.errors.push({
+        sheet: event.sheet,
+        row: event.row,
+        column: '身份证号',
+        message: `此人已在本表${before}出现`,
+      });
       continue;
     }
     const state = heads.get(v.headIdNumber);

@@ -262,12 +262,12 @@ describe('readWorkbook: cells', () => {
     [
       '户主身份证号',
       wrongCheck,
-      `身份证号“${wrongCheck}”有误：校验码应为${HEAD_ID[17]}，实为${wrongCheck[17]}：可能有数字输错。`,
+      `身份证号“${wrongCheck.slice(0, 6)}********${wrongCheck.slice(-4)}”有误：校验码应为${HEAD_ID[17]}，实为${wrongCheck[17]}：可能有数字输错。`,
     ],
     [
       '户主身份证号',
       '64010419800101',
-      '身份证号“64010419800101”有误：公民身份号码应为18位（旧号码为15位），此号码为14位。',
+      '身份证号“640104****0101”有误：公民身份号码应为18位（旧号码为15位），此号码为14位。',
     ],
     // What Excel keeps of an 18-digit number typed into a General cell.
     [

@@ -140,14 +140,22 @@ function parseIdNumber(input: CellInput, ctx: ParseContext): ParseResult<string>
     // last digits for good; a 15-digit one survived.
     if (!Number.isSafeInteger(input) || String(input).length > 15) {
       return fail(
-        `身份证号被Excel存成了数字（${shown(input)}），超过15位的部分已经丢失：请把该列设置为“文本”格式后重新录入`,
+        `身份证号被Excel存成了数字（${maskText(shown(input))}），超过15位的部分已经丢失：请把该列设置为“文本”格式后重新录入`,
       );
     }
   }
   const text = asText(input);
   const r = parseResidentId(text, ctx.today ? { today: ctx.today } : {});
   if (r.ok) return ok(r.value.id18);
-  return fail(`身份证号“${text}”有误：${r.errors.map((e) => e.messageZh).join('')}`);
+  // Even a mistyped number is mostly a real person's: the report shows it masked (PIPL).
+  return fail(`身份证号“${maskText(text)}”有误：${r.errors.map((e) => e.messageZh).join('')}`);
+}
+
+/** First 6 and last 4 characters only, whatever the length. */
+function maskText(text: string): string {
+  return text.length > 10
+    ? `${text.slice(0, 6)}${'*'.repeat(text.length - 10)}${text.slice(-4)}`
+    : '*'.repeat(text.length);
 }
 
 function parseCreditCodeCell(input: CellInput): ParseResult<string> {

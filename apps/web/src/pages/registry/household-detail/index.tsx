@@ -102,7 +102,7 @@ function HouseholdSection({ household }: { household: HouseholdDetail }) {
       ),
     },
     { key: 'sex', label: t('registry.fields.sex'), children: t(`registry.sex.${head.sex}`) },
-    { key: 'birthDate', label: t('registry.fields.birthDate'), children: formatDate(head.birthDate) },
+    { key: 'birthDate', label: t('registry.fields.birthDate'), children: birthOf(head) },
     { key: 'phone', label: t('registry.fields.phone'), children: head.phone ?? none },
     {
       key: 'migrant',
@@ -183,7 +183,11 @@ function MembersSection({ household }: { household: HouseholdDetail }) {
             dataIndex: 'sex',
             render: (sex: Member['sex']) => t(`registry.sex.${sex}`),
           },
-          { title: t('registry.fields.birthDate'), dataIndex: 'birthDate', render: formatDate },
+          {
+            title: t('registry.fields.birthDate'),
+            key: 'birth',
+            render: (_: unknown, person: { birthDate: string | null; birthYear: number }) => birthOf(person),
+          },
           {
             title: t('registry.fields.monthlyIncome'),
             dataIndex: 'monthlyIncomeFen',
@@ -430,6 +434,11 @@ function ArchiveSection({
       </Card>
     </Space>
   );
+}
+
+/** The birth date in the full view; the year only otherwise (with the masked ID it would reveal the number). */
+function birthOf(person: { birthDate: string | null; birthYear: number }): string {
+  return person.birthDate ? formatDate(person.birthDate) : String(person.birthYear);
 }
 
 export default function HouseholdDetailPage() {
