@@ -57,6 +57,8 @@ describe.skipIf(!hasChromium && !ci)('browser journey: a household through its a
       .waitFor();
     await screenshot(worker, 'registry-01-id-explained');
     await worker.getByTestId('household-form-head-idNumber').fill(headId);
+    await worker.getByTestId('household-form-head-householdRegistration').click();
+    await worker.locator('.ant-select-item-option', { hasText: '城镇' }).click();
     await worker.getByTestId('household-form-add-member').click();
     await worker.getByTestId('household-form-member-0-name').fill('赵小梅');
     await worker.getByTestId('household-form-member-0-idNumber').fill(id('20080808', 22));

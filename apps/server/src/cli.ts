@@ -156,6 +156,20 @@ function program(): Command {
       });
     });
 
+  const exports = cmd.command('export').description('export exchange workbooks (.xlsx)');
+  exports
+    .command('households')
+    .description('export households to a survey workbook with exactly the import headers')
+    .option('--org <code>', "only this organisation's subtree")
+    .requiredOption('--out <file>', 'the .xlsx file to write')
+    .action(async (opts: { org?: string; out: string }) => {
+      const { exportSurvey } = await import('./modules/registry/survey-export');
+      await withDatabase(config(), 'niangjia export households', async (db) => {
+        const counts = await exportSurvey(opts.out, (fn) => asOperator(db, fn), { orgCode: opts.org });
+        print(`Exported ${counts.households} households and ${counts.members} members to ${opts.out}.`);
+      });
+    });
+
   cmd
     .command('openapi')
     .description('write the OpenAPI document')

@@ -17,6 +17,7 @@ export function householdInput(orgCode: string, { size = 3, name = '测试户主
       idNumber: residentId('640104', '1975-05-05', seq(1)),
       name: `${name}${counter}`,
       migrantWorker: migrant,
+      householdRegistration: 'urban' as const,
     },
     members: Array.from({ length: size - 1 }, (_, i) => ({
       idNumber: residentId('640104', '2005-06-06', seq(i + 2)),

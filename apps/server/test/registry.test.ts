@@ -123,7 +123,10 @@ describe('households', () => {
     const kept = householdInput('640104005');
     await post(kept);
     const res = await post(
-      { ...householdInput('640105001'), head: { ...kept.members[0], migrantWorker: false } },
+      {
+        ...householdInput('640105001'),
+        head: { ...kept.members[0], migrantWorker: false, householdRegistration: 'rural' },
+      },
       outsider,
     );
     expect(res.statusCode).toBe(409);

@@ -196,7 +196,7 @@ const PROBES: Record<string, Probe> = {
     url: '/api/v1/households',
     payload: {
       orgCode: '640104',
-      head: { idNumber: '11010519491231002X', name: '某人' },
+      head: { idNumber: '11010519491231002X', name: '某人', householdRegistration: 'urban' },
       income: { wageIncomeFen: 0 },
       surveyDate: '2015-01-01',
       primaryCause: '1',

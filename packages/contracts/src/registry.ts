@@ -77,7 +77,9 @@ export type SurveyItems = z.infer<typeof SurveyItems>;
 export const CreateHousehold = z
   .object({
     orgCode: OrgCode,
-    head: PersonInput,
+    // The survey workbook requires the head's household registration (TEMPLATES.md §1): so does
+    // the API, so that every household exports to a workbook that imports again.
+    head: PersonInput.extend({ householdRegistration: codes(HOUSEHOLD_REGISTRATIONS) }),
     members: z.array(MemberInput).max(20).default([]),
     housingType: codes(HOUSING_TYPES).optional(),
     income: SurveyItems,

@@ -412,8 +412,13 @@ export default function HouseholdNewPage() {
                 <Form.Item
                   name={['head', 'householdRegistration']}
                   label={t('registry.fields.householdRegistration')}
+                  rules={[{ required: true, message: t('validation.required') }]}
                 >
-                  <Select allowClear options={codeOptions(HOUSEHOLD_REGISTRATIONS, lang)} />
+                  <Select
+                    allowClear
+                    options={codeOptions(HOUSEHOLD_REGISTRATIONS, lang)}
+                    data-testid="household-form-head-householdRegistration"
+                  />
                 </Form.Item>
               </Col>
               <Col xs={24} sm={12} lg={6}>
