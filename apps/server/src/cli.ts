@@ -1,5 +1,5 @@
 import { CreateOrg, ORG_LEVELS, type OrgLevel } from '@niangjia/contracts';
-import { Database, DataDirLockedError, migrate } from '@niangjia/db';
+import { Database, DataDirLockedError, MigrationError, migrate } from '@niangjia/db';
 import { Command, Option } from 'commander';
 import { type Config, ConfigError, loadConfig } from './config';
 import { runDemo } from './demo';
@@ -187,7 +187,12 @@ export async function main(argv: string[]): Promise<void> {
   try {
     await program().parseAsync(argv);
   } catch (err) {
-    if (err instanceof ConfigError || err instanceof DataDirLockedError || err instanceof UsageError) {
+    if (
+      err instanceof ConfigError ||
+      err instanceof DataDirLockedError ||
+      err instanceof UsageError ||
+      err instanceof MigrationError
+    ) {
       console.error(err.message);
       process.exit(2);
     }

@@ -1,7 +1,7 @@
 export { sql } from 'kysely';
 export { Database, type DatabaseOptions, type Scope, type Tx } from './database';
 export { DataDirLockedError, type LockHolder } from './lock';
-export { listMigrations, migrate, pendingMigrations } from './migrate';
+export { listMigrations, MigrationError, migrate, pendingMigrations } from './migrate';
 export type { DB } from './types';
 export { DatabaseError } from './worker-client';
 

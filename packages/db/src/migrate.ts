@@ -5,6 +5,11 @@ import type { Database } from './database';
 
 const dir = new URL('../migrations/', import.meta.url);
 
+/** The database's migration history disagrees with the code: an operator must look. */
+export class MigrationError extends Error {
+  override name = 'MigrationError';
+}
+
 interface Migration {
   tag: string;
   hash: string;
@@ -61,7 +66,7 @@ export async function migrate(db: Database): Promise<string[]> {
         .executeTakeFirst();
       if (row) {
         if (row.hash !== m.hash)
-          throw new Error(
+          throw new MigrationError(
             `migration ${m.tag} was changed after it was applied: a migration, once applied, is never edited; add a new one`,
           );
         return true;
