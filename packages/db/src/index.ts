@@ -9,3 +9,8 @@ export { DatabaseError } from './worker-client';
 export function isUniqueViolation(err: unknown): boolean {
   return (err as { code?: string } | null)?.code === '23505';
 }
+
+/** A LIKE pattern matching `text` anywhere, its own % _ and \\ taken literally. */
+export function containsPattern(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}

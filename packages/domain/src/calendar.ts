@@ -1,5 +1,5 @@
 import chineseDays from 'chinese-days';
-import { type CalendarDate, isCalendarDate } from './dates';
+import { addDays, type CalendarDate, isCalendarDate } from './dates';
 
 /**
  * Working days of the Chinese calendar: weekends off, public holidays off, and the make-up
@@ -25,11 +25,7 @@ function weekday(date: CalendarDate): number {
   return new Date(`${date}T00:00:00Z`).getUTCDay();
 }
 
-function nextDay(date: CalendarDate): CalendarDate {
-  const d = new Date(`${date}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + 1);
-  return d.toISOString().slice(0, 10);
-}
+const nextDay = (date: CalendarDate) => addDays(date, 1);
 
 export interface WorkingDay {
   working: boolean;

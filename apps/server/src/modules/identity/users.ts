@@ -1,5 +1,5 @@
 import type { CreateUser, Role, UpdateUser, User, UserListQuery } from '@niangjia/contracts';
-import { isUniqueViolation, sql } from '@niangjia/db';
+import { containsPattern, isUniqueViolation, sql } from '@niangjia/db';
 import type { Ctx } from '../../http/context';
 import { AppError, conflict, notFound } from '../../http/errors';
 import { audit } from '../audit/service';
@@ -69,7 +69,7 @@ export async function listUsers(ctx: Ctx, q: UserListQuery): Promise<{ items: Us
     query = query.where(sql<boolean>`starts_with(o.path, ${org.path})`);
   }
   if (q.q) {
-    const like = `%${q.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    const like = containsPattern(q.q);
     query = query.where((eb) =>
       eb.or([eb('u.username', 'ilike', like), eb('u.display_name', 'ilike', like)]),
     );

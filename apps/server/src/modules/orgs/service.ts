@@ -6,7 +6,7 @@ import {
   type OrgLevel,
   type OrgListQuery,
 } from '@niangjia/contracts';
-import { isUniqueViolation, sql } from '@niangjia/db';
+import { containsPattern, isUniqueViolation, sql } from '@niangjia/db';
 import type { Ctx } from '../../http/context';
 import { AppError, conflict, notFound } from '../../http/errors';
 import { audit } from '../audit/service';
@@ -77,7 +77,7 @@ export async function listOrgs(ctx: Ctx, q: OrgListQuery): Promise<{ items: Org[
   let query = orgQuery(ctx, q.includeInactive);
   if (!q.includeInactive) query = query.where('o.active', '=', true);
   if (q.q) {
-    const like = `%${q.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    const like = containsPattern(q.q);
     query = query.where((eb) => eb.or([eb('o.code', 'ilike', like), eb('o.name', 'ilike', like)])).limit(100);
     if (q.parent) {
       const parent = await findOrg(ctx, q.parent);

@@ -5,7 +5,14 @@ import type {
   ExitReason,
   HouseholdDetail,
 } from '@niangjia/contracts';
-import { allowedActions, maskResidentId, publicityEndsOn, takeStep } from '@niangjia/domain';
+import {
+  addDays,
+  addYears,
+  allowedActions,
+  maskResidentId,
+  publicityEndsOn,
+  takeStep,
+} from '@niangjia/domain';
 import type { Ctx } from '../../http/context';
 import { AppError, badRequest, conflict, notFound } from '../../http/errors';
 import { audit, auditRead } from '../audit/service';
@@ -15,20 +22,6 @@ type Person = HouseholdDetail['head'];
 
 /** Publicity lasts at least this many working days (a policy parameter once issue 4 lands). */
 const PUBLICITY_WORKING_DAYS = 5;
-
-function addDays(date: string, days: number): string {
-  const d = new Date(`${date}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + days);
-  return d.toISOString().slice(0, 10);
-}
-
-function addYears(date: string, years: number): string {
-  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
-  // 29 February + 1 year is 28 February.
-  const t = new Date(Date.UTC(y + years, m - 1, d));
-  if (t.getUTCMonth() !== m - 1) t.setUTCDate(0);
-  return t.toISOString().slice(0, 10);
-}
 
 async function currentArchive(ctx: Ctx, householdId: string) {
   return ctx.tx

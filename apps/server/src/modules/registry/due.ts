@@ -1,14 +1,8 @@
 import type { DueItem, DueQuery } from '@niangjia/contracts';
-import { maskResidentId } from '@niangjia/domain';
+import { addDays, maskResidentId } from '@niangjia/domain';
 import type { Ctx } from '../../http/context';
 import { badRequest, conflict, notFound } from '../../http/errors';
 import { audit } from '../audit/service';
-
-function addDays(date: string, days: number): string {
-  const d = new Date(`${date}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + days);
-  return d.toISOString().slice(0, 10);
-}
 
 /**
  * What is due in the scope up to a horizon: yearly reviews of archived households, and follow-up

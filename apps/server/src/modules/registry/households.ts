@@ -8,7 +8,7 @@ import type {
   PersonInput,
   Urgency,
 } from '@niangjia/contracts';
-import { isUniqueViolation, sql } from '@niangjia/db';
+import { containsPattern, isUniqueViolation, sql } from '@niangjia/db';
 import { maskResidentId, parseResidentId, type ResidentId } from '@niangjia/domain';
 import type { Ctx } from '../../http/context';
 import { AppError, badRequest, conflict } from '../../http/errors';
@@ -273,7 +273,7 @@ export async function listHouseholds(
   if (q.migrant !== undefined) query = query.where('p.migrant_worker', '=', q.migrant);
   if (q.q) {
     const text = q.q;
-    const like = `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    const like = containsPattern(text);
     // Digits search ID numbers (also members'); anything else, names. Without the full view, a
     // fragment could be probed digit by digit to rebuild the hidden part: only a whole number or
     // the last four characters (those a masked number shows) may be searched.
