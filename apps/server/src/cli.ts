@@ -6,7 +6,7 @@ import { runDemo } from './demo';
 import { hashPassword } from './modules/identity/passwords';
 import { createUser } from './modules/identity/users';
 import { createOrg } from './modules/orgs/service';
-import { asOperator, createRootOrg, isRole, operatorName, print, rootOrg } from './operator';
+import { asOperator, createRootOrg, isRole, operatorName, operatorRunner, print, rootOrg } from './operator';
 import { serve } from './serve';
 
 /** Opens the database for one command (taking the embedded data directory), migrated. */
@@ -136,7 +136,7 @@ function program(): Command {
       const { importSurvey } = await import('./modules/registry/survey-import');
       const { todayInShanghai } = await import('@niangjia/domain');
       await withDatabase(config(), 'niangjia import survey', async (db) => {
-        const report = await importSurvey(file, (fn) => asOperator(db, fn), {
+        const report = await importSurvey(file, operatorRunner(db), {
           dryRun: Boolean(opts.dryRun),
           today: todayInShanghai(),
         });
@@ -165,7 +165,7 @@ function program(): Command {
     .action(async (opts: { org?: string; out: string }) => {
       const { exportSurvey } = await import('./modules/registry/survey-export');
       await withDatabase(config(), 'niangjia export households', async (db) => {
-        const counts = await exportSurvey(opts.out, (fn) => asOperator(db, fn), { orgCode: opts.org });
+        const counts = await exportSurvey(opts.out, operatorRunner(db), { orgCode: opts.org });
         print(`Exported ${counts.households} households and ${counts.members} members to ${opts.out}.`);
       });
     });

@@ -26,32 +26,47 @@ export async function rootOrg(db: Database) {
  * row-level security as a signed-in admin; the audit trail names them as cli:<system user>
  * (or `system` for what the server does by itself at first start).
  */
-export async function asOperator<T>(
+export function asOperator<T>(db: Database, fn: (ctx: Ctx) => Promise<T>, name = operatorName()): Promise<T> {
+  return operatorRunner(db, name)(fn);
+}
+
+/**
+ * A runner for a whole operator command (an import runs thousands of units of work): the root is
+ * looked up once, and every unit carries the command's one request id in the audit trail.
+ */
+export function operatorRunner(
   db: Database,
-  fn: (ctx: Ctx) => Promise<T>,
   name = operatorName(),
-): Promise<T> {
-  const root = await rootOrg(db);
-  if (!root)
-    throw new Error('There is no organisation yet: start the server once, or run `niangjia org add` first');
-  const roles: Role[] = ['admin'];
-  const actor: Actor = {
-    userId: '',
-    username: name,
-    displayName: 'operator',
-    orgId: root.id,
-    orgCode: root.code,
-    orgName: root.name,
-    orgLevel: root.level,
-    orgPath: root.path,
-    roles,
-    permissions: permissionsOf(roles),
-    mustChangePassword: false,
-    sessionTokenHash: '',
+): <T>(fn: (ctx: Ctx) => Promise<T>) => Promise<T> {
+  const requestId = `cli-${randomBytes(4).toString('hex')}`;
+  let actor: Promise<Actor> | undefined;
+  const resolve = async (): Promise<Actor> => {
+    const root = await rootOrg(db);
+    if (!root)
+      throw new Error('There is no organisation yet: start the server once, or run `niangjia org add` first');
+    const roles: Role[] = ['admin'];
+    return {
+      userId: '',
+      username: name,
+      displayName: 'operator',
+      orgId: root.id,
+      orgCode: root.code,
+      orgName: root.name,
+      orgLevel: root.level,
+      orgPath: root.path,
+      roles,
+      permissions: permissionsOf(roles),
+      mustChangePassword: false,
+      sessionTokenHash: '',
+    };
   };
-  return db.scoped({ userId: '', orgPath: root.path }, (tx) =>
-    fn({ tx, actor, requestId: `cli-${randomBytes(4).toString('hex')}`, clientAddress: null }),
-  );
+  return async (fn) => {
+    actor ??= resolve();
+    const a = await actor;
+    return db.scoped({ userId: '', orgPath: a.orgPath }, (tx) =>
+      fn({ tx, actor: a, requestId, clientAddress: null }),
+    );
+  };
 }
 
 /** Serialises first-start work across server processes starting together. */
