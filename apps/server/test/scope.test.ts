@@ -22,6 +22,7 @@ interface Ids {
   xqArchiveId: string;
   xqObjectionId: string;
   xqVisitId: string;
+  xqPersonId: string;
 }
 let ids: Ids;
 const routes: { method: string; url: string; access: string }[] = [];
@@ -83,7 +84,12 @@ beforeAll(async () => {
     .values({ archive_id: household.json().archiveId, raised_on: '2015-01-05', content: '异议' })
     .returning('id')
     .executeTakeFirstOrThrow();
+  const detail = await t.app.inject({
+    url: `/api/v1/households/${household.json().id}`,
+    headers: { cookie: insider },
+  });
   ids = {
+    xqPersonId: detail.json().head.id,
     xqUserId,
     xqJobId,
     xqHouseholdId: household.json().id,
@@ -236,6 +242,16 @@ const PROBES: Record<string, Probe> = {
     url: '/api/v1/registry/due?kind=visit&until=2099-01-01',
     expect: [200],
   }),
+  'GET /api/v1/archives/:id/visits': (ids) => ({
+    method: 'GET',
+    url: `/api/v1/archives/${ids.xqArchiveId}/visits`,
+    expect: [404],
+  }),
+  'GET /api/v1/people/:id': (ids) => ({
+    method: 'GET',
+    url: `/api/v1/people/${ids.xqPersonId}?full=true`,
+    expect: [404],
+  }),
   'POST /api/v1/visits/:id/record': (ids) => ({
     method: 'POST',
     url: `/api/v1/visits/${ids.xqVisitId}/record`,
@@ -319,6 +335,16 @@ describe('every route declares its access and keeps to the scope', () => {
       headers: { cookie: outsider },
     });
     expect(outsiderReviews.json()).toEqual({ items: [] });
+    const person = await t.app.inject({
+      url: `/api/v1/people/${ids.xqPersonId}`,
+      headers: { cookie: insider },
+    });
+    expect(person.statusCode, person.body).toBe(200);
+    const visits = await t.app.inject({
+      url: `/api/v1/archives/${ids.xqArchiveId}/visits`,
+      headers: { cookie: insider },
+    });
+    expect(visits.json().map((v: { id: string }) => v.id)).toContain(ids.xqVisitId);
     const user = await t.app.inject({ url: `/api/v1/users/${xqUserId}`, headers: { cookie: insider } });
     expect(user.json()).toMatchObject({ displayName: '李帮扶', active: true });
   });

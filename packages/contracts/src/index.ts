@@ -4,6 +4,8 @@ export * from './audit';
 export * from './errors';
 export * from './jobs';
 export * from './orgs';
+export * from './person';
 export * from './registry';
 export * from './registry-codes';
+export * from './registry-reports';
 export * from './users';

@@ -286,3 +286,17 @@ export type DueItem = z.infer<typeof DueItem>;
 export const RecordVisit = z
   .object({ visitedOn: CalendarDateText.optional(), findings: z.string().trim().min(1).max(4000) })
   .meta({ id: 'RecordVisit' });
+export type RecordVisit = z.infer<typeof RecordVisit>;
+
+/** A follow-up visit (回访) of an archive: scheduled, then recorded with its findings. */
+export const Visit = z
+  .object({
+    id: z.uuid(),
+    dueOn: CalendarDateText,
+    visitedOn: CalendarDateText.nullable(),
+    findings: z.string().nullable(),
+    caseworker: z.string().nullable().meta({ description: 'Username of the caseworker' }),
+    overdue: z.boolean(),
+  })
+  .meta({ id: 'Visit' });
+export type Visit = z.infer<typeof Visit>;

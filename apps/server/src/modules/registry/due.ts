@@ -1,4 +1,5 @@
-import type { DueItem, DueQuery } from '@niangjia/contracts';
+import type { DueItem, DueQuery, Visit } from '@niangjia/contracts';
+import { sql } from '@niangjia/db';
 import { addDays, maskResidentId } from '@niangjia/domain';
 import type { Ctx } from '../../http/context';
 import { badRequest, conflict, notFound } from '../../http/errors';
@@ -135,4 +136,32 @@ export async function recordVisit(
     after: { visitedOn, nextDueOn },
   });
   return { nextDueOn };
+}
+
+/** The follow-up visits of an archive, the next one due first, then those made, newest first. */
+export async function listVisits(ctx: Ctx, archiveId: string, today: string): Promise<Visit[]> {
+  const archive = await ctx.tx
+    .selectFrom('archives')
+    .select('status')
+    .where('id', '=', archiveId)
+    .executeTakeFirst();
+  if (!archive) throw notFound('Archive');
+  const rows = await ctx.tx
+    .selectFrom('visits as v')
+    .leftJoin('users as u', 'u.id', 'v.caseworker_id')
+    .select(['v.id', 'v.due_on', 'v.visited_on', 'v.findings', 'u.username'])
+    .where('v.archive_id', '=', archiveId)
+    .orderBy(sql`v.visited_on is null`, 'desc')
+    .orderBy(sql`coalesce(v.visited_on, v.due_on)`, 'desc')
+    .orderBy('v.created_at', 'desc')
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    dueOn: r.due_on,
+    visitedOn: r.visited_on,
+    findings: r.findings,
+    caseworker: r.username ?? null,
+    // Only an archived household's visits fall due (as in the due lists).
+    overdue: r.visited_on === null && archive.status === 'archived' && r.due_on < today,
+  }));
 }

@@ -1,4 +1,6 @@
 import {
+  ArchivePeaks,
+  ArchivePeaksQuery,
   ArchiveStatusCode,
   ArchiveStepInput,
   CreateHousehold,
@@ -8,17 +10,21 @@ import {
   HouseholdList,
   HouseholdListQuery,
   Objection,
+  PersonDetail,
   RaiseObjection,
   RecordVisit,
   ResolveObjection,
+  Visit,
 } from '@niangjia/contracts';
 import { todayInShanghai } from '@niangjia/domain';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { getHousehold, takeArchiveStep } from './archives';
-import { listDue, recordVisit } from './due';
+import { listDue, listVisits, recordVisit } from './due';
 import { createHousehold, listHouseholds } from './households';
 import { listObjections, raiseObjection, resolveObjection } from './objections';
+import { archivePeaks } from './reports';
+import { getPerson } from './people';
 
 export const registryRoutes: FastifyPluginAsyncZod = async (app) => {
   const tags = ['registry'];
@@ -138,6 +144,51 @@ export const registryRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     (req) => req.run((ctx) => listDue(ctx, req.query, todayInShanghai())),
+  );
+  app.get(
+    '/archives/:id/visits',
+    {
+      config: { access: 'registry:read' },
+      schema: {
+        tags,
+        summary: 'Follow-up visits of an archive: the one due, then those made with their findings',
+        params: ArchiveId,
+        response: { 200: z.array(Visit) },
+      },
+    },
+    (req) => req.run((ctx) => listVisits(ctx, req.params.id, todayInShanghai())),
+  );
+  app.get(
+    '/people/:id',
+    {
+      config: { access: 'registry:read' },
+      schema: {
+        tags,
+        summary: 'One person: their record, households and timeline (ID number masked)',
+        description:
+          'With `full=true` (permission person:read_full) the ID number and birth date are shown whole and the read is recorded in the audit trail. The bank card is always masked.',
+        params: z.object({ id: z.uuid() }),
+        querystring: z.object({ full: z.stringbool().default(false) }),
+        response: { 200: PersonDetail },
+      },
+    },
+    (req) =>
+      req.run((ctx) => getPerson(ctx, req.params.id, { full: req.query.full, today: todayInShanghai() })),
+  );
+  app.get(
+    '/registry/reports/archive-peaks',
+    {
+      config: { access: 'registry:read' },
+      schema: {
+        tags,
+        summary: 'Peak number of archived households per year (Table 3 of the founding report)',
+        description:
+          'For each year, the largest number of households archived on one day of it, computed from the archives’ history: an archive counts on day d when archived_on ≤ d and it has not exited on or before d.',
+        querystring: ArchivePeaksQuery,
+        response: { 200: ArchivePeaks },
+      },
+    },
+    (req) => req.run((ctx) => archivePeaks(ctx, req.query)),
   );
   app.post(
     '/visits/:id/record',
