@@ -10,6 +10,7 @@ import {
   bigserial,
   boolean,
   check,
+  customType,
   date,
   index,
   inet,
@@ -162,6 +163,32 @@ export const jobs = pgTable(
     index('jobs_org_idx').on(t.orgId, t.createdAt),
     check('jobs_status_check', sql`${t.status} in ('queued','running','succeeded','failed','cancelled')`),
   ],
+);
+
+/** Raw file bytes, for an uploaded file's bytea column (never selected into lists). */
+const bytes = customType<{ data: Buffer; driverData: Buffer }>({ dataType: () => 'bytea' });
+
+/**
+ * Files uploaded for background work (an import workbook): kept in the database, so that whichever
+ * server process runs the job can read them, and visible in the uploading organisation's scope.
+ */
+export const uploads = pgTable(
+  'uploads',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => orgs.id),
+    createdBy: uuid('created_by').references(() => users.id),
+    /** What the file is for: 'survey' (TEMPLATES.md §1). */
+    kind: text('kind').notNull(),
+    filename: text('filename').notNull(),
+    sizeBytes: integer('size_bytes').notNull(),
+    sha256: text('sha256').notNull(),
+    content: bytes('content').notNull(),
+    createdAt: tz('created_at').notNull().defaultNow(),
+  },
+  (t) => [index('uploads_org_idx').on(t.orgId, t.createdAt)],
 );
 
 // ---------------------------------------------------------------------------------------------
