@@ -12,6 +12,9 @@ const UsersPage = lazy(() => import('./pages/identity/users'));
 const HouseholdsPage = lazy(() => import('./pages/registry/households'));
 const HouseholdNewPage = lazy(() => import('./pages/registry/household-new'));
 const HouseholdDetailPage = lazy(() => import('./pages/registry/household-detail'));
+const HouseholdPrintPage = lazy(() => import('./pages/registry/household-print'));
+const PersonDetailPage = lazy(() => import('./pages/registry/person-detail'));
+const DuePage = lazy(() => import('./pages/registry/due'));
 const AuditTrailPage = lazy(() => import('./pages/audit/trail'));
 const NotFoundPage = lazy(() => import('./pages/errors/not-found'));
 
@@ -48,6 +51,30 @@ export const router = createBrowserRouter([
         element: (
           <RequirePermission permission="registry:read">
             <HouseholdDetailPage />
+          </RequirePermission>
+        ),
+      },
+      {
+        path: 'households/:id/print',
+        element: (
+          <RequirePermission permission="registry:read">
+            <HouseholdPrintPage />
+          </RequirePermission>
+        ),
+      },
+      {
+        path: 'people/:id',
+        element: (
+          <RequirePermission permission="registry:read">
+            <PersonDetailPage />
+          </RequirePermission>
+        ),
+      },
+      {
+        path: 'registry/due',
+        element: (
+          <RequirePermission permission="registry:read">
+            <DuePage />
           </RequirePermission>
         ),
       },

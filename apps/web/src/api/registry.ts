@@ -3,10 +3,17 @@ import type {
   ArchiveStatus,
   ArchiveStepInput,
   CreateHousehold,
+  DueItem,
   HardshipCause,
   HouseholdDetail,
   HouseholdSummary,
+  Objection,
+  PersonDetail,
+  RaiseObjection,
+  RecordVisit,
+  ResolveObjection,
   Urgency,
+  Visit,
 } from '@niangjia/contracts';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, queryString } from './client';
@@ -83,10 +90,130 @@ export function useArchiveStep() {
     mutationFn: ({ archiveId, ...body }: ArchiveStepInput & { archiveId: string }) =>
       api.post<{ status: ArchiveStatus }>(`/api/v1/archives/${encodeURIComponent(archiveId)}/steps`, body),
     meta: { silent: true },
-    onSuccess: () => {
-      // Full views are dropped, not fetched again: each one is an audited read the user asked for.
-      queryClient.removeQueries({ predicate: isFullView });
-      return queryClient.invalidateQueries({ queryKey: householdKeys.all });
-    },
+    onSuccess: (_data, { archiveId }) => refreshArchiveViews(queryClient, archiveId),
+  });
+}
+
+// ——— People, due lists, objections and visits ———
+
+export const personKeys = {
+  all: ['people'] as const,
+  detail: (id: string, full: boolean) => ['people', 'detail', id, full] as const,
+};
+
+export const archiveKeys = {
+  objections: (archiveId: string) => ['archives', archiveId, 'objections'] as const,
+  visits: (archiveId: string) => ['archives', archiveId, 'visits'] as const,
+};
+
+export const dueKeys = {
+  all: ['registry', 'due'] as const,
+  list: (params: DueParams) => ['registry', 'due', params] as const,
+};
+
+const isFullPersonView = (query: { queryKey: readonly unknown[] }) =>
+  query.queryKey[0] === 'people' && query.queryKey[1] === 'detail' && query.queryKey[3] === true;
+
+/**
+ * One person with their households and timeline. `full`: ID number and birth date whole (needs
+ * person:read_full; an audited read), never cached beyond the page that asked for it.
+ */
+export function usePerson(id: string | undefined, full: boolean) {
+  return useQuery({
+    queryKey: personKeys.detail(id ?? '', full),
+    queryFn: ({ signal }) =>
+      api.get<PersonDetail>(
+        `/api/v1/people/${encodeURIComponent(id ?? '')}${queryString({ full: full || undefined })}`,
+        signal,
+      ),
+    enabled: Boolean(id),
+    placeholderData: (previous, previousQuery) =>
+      previousQuery?.queryKey[2] === (id ?? '') ? previous : undefined,
+    ...(full ? { staleTime: Number.POSITIVE_INFINITY, gcTime: 0 } : {}),
+    meta: { silent: true },
+  });
+}
+
+export interface DueParams {
+  kind: 'review' | 'visit';
+  until?: string | undefined;
+  caseworker?: string | undefined;
+  limit?: number | undefined;
+}
+
+/** Reviews or visits due in the scope up to a date (default: 30 days on), overdue first. */
+export function useDue(params: DueParams) {
+  return useQuery({
+    queryKey: dueKeys.list(params),
+    queryFn: ({ signal }) =>
+      api.get<{ items: DueItem[] }>(`/api/v1/registry/due${queryString({ ...params })}`, signal),
+    placeholderData: keepPreviousData,
+  });
+}
+
+export function useVisits(archiveId: string | undefined) {
+  return useQuery({
+    queryKey: archiveKeys.visits(archiveId ?? ''),
+    queryFn: ({ signal }) =>
+      api.get<Visit[]>(`/api/v1/archives/${encodeURIComponent(archiveId ?? '')}/visits`, signal),
+    enabled: Boolean(archiveId),
+  });
+}
+
+export function useObjections(archiveId: string | undefined) {
+  return useQuery({
+    queryKey: archiveKeys.objections(archiveId ?? ''),
+    queryFn: ({ signal }) =>
+      api.get<Objection[]>(`/api/v1/archives/${encodeURIComponent(archiveId ?? '')}/objections`, signal),
+    enabled: Boolean(archiveId),
+  });
+}
+
+/** After a change to an archive: what shows it (lists, detail, timelines, due lists) is asked again. */
+function refreshArchiveViews(queryClient: ReturnType<typeof useQueryClient>, archiveId: string) {
+  // Full views are dropped, not fetched again: each one is an audited read the user asked for.
+  queryClient.removeQueries({ predicate: (q) => isFullView(q) || isFullPersonView(q) });
+  return Promise.all([
+    queryClient.invalidateQueries({ queryKey: ['archives', archiveId] }),
+    queryClient.invalidateQueries({ queryKey: dueKeys.all }),
+    queryClient.invalidateQueries({ queryKey: personKeys.all }),
+    queryClient.invalidateQueries({ queryKey: householdKeys.all }),
+  ]);
+}
+
+export function useRecordVisit() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: ({ visitId, ...body }: RecordVisit & { visitId: string; archiveId: string }) =>
+      api.post<{ nextDueOn: string | null }>(`/api/v1/visits/${encodeURIComponent(visitId)}/record`, {
+        visitedOn: body.visitedOn,
+        findings: body.findings,
+      }),
+    meta: { silent: true },
+    onSuccess: (_data, { archiveId }) => refreshArchiveViews(queryClient, archiveId),
+  });
+}
+
+export function useRaiseObjection() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: ({ archiveId, ...body }: RaiseObjection & { archiveId: string }) =>
+      api.post<Objection>(`/api/v1/archives/${encodeURIComponent(archiveId)}/objections`, body),
+    meta: { silent: true },
+    onSuccess: (_data, { archiveId }) => refreshArchiveViews(queryClient, archiveId),
+  });
+}
+
+export function useResolveObjection() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: ({
+      objectionId,
+      archiveId: _a,
+      ...body
+    }: ResolveObjection & { objectionId: string; archiveId: string }) =>
+      api.post<Objection>(`/api/v1/objections/${encodeURIComponent(objectionId)}/resolve`, body),
+    meta: { silent: true },
+    onSuccess: (_data, { archiveId }) => refreshArchiveViews(queryClient, archiveId),
   });
 }

@@ -2,6 +2,7 @@ import {
   ApartmentOutlined,
   AuditOutlined,
   HomeOutlined,
+  ScheduleOutlined,
   SolutionOutlined,
   TeamOutlined,
 } from '@ant-design/icons';
@@ -33,6 +34,13 @@ export const MENU: readonly MenuEntry[] = [
     path: '/households',
     icon: <SolutionOutlined />,
     labelKey: 'menu.households',
+    permission: 'registry:read',
+  },
+  {
+    key: 'due',
+    path: '/registry/due',
+    icon: <ScheduleOutlined />,
+    labelKey: 'menu.due',
     permission: 'registry:read',
   },
   { key: 'orgs', path: '/orgs', icon: <ApartmentOutlined />, labelKey: 'menu.orgs', permission: 'org:read' },

@@ -1,4 +1,10 @@
-import { ArrowLeftOutlined, EyeInvisibleOutlined, EyeOutlined, ReloadOutlined } from '@ant-design/icons';
+import {
+  ArrowLeftOutlined,
+  EyeInvisibleOutlined,
+  EyeOutlined,
+  PrinterOutlined,
+  ReloadOutlined,
+} from '@ant-design/icons';
 import {
   ARCHIVE_ACTIONS,
   ARCHIVE_CATEGORIES,
@@ -28,15 +34,14 @@ import {
   Timeline,
   Typography,
 } from 'antd';
-import { useEffect, useState } from 'react';
+import { type ReactNode, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useNavigate, useParams } from 'react-router';
+import { Link, useNavigate, useParams } from 'react-router';
 import { useHousehold } from '../../../api/registry';
 import { ErrorResult } from '../../../layout/ErrorResult';
 import { PageSpinner } from '../../../layout/PageSpinner';
 import { usePermissions } from '../../../lib/access';
 import { formatDate, formatDateTime } from '../../../lib/format';
-import { formatFen } from '../../../lib/money';
 import { showError } from '../../../lib/notify';
 import { usePageTitle } from '../../../lib/page-title';
 import {
@@ -48,27 +53,11 @@ import {
   useCodeLang,
 } from '../../../lib/registry-labels';
 import { ArchiveStepModal } from './ArchiveStepModal';
+import { ObjectionsCard } from './ObjectionsCard';
+import { birthOf, COST_ITEMS, INCOME_ITEMS, type Item, itemKey, useMoney } from './shared';
+import { VisitsCard } from './VisitsCard';
 
 type Member = HouseholdDetail['members'][number];
-type Item = keyof HouseholdDetail['income'];
-
-const INCOME_ITEMS: readonly Item[] = [
-  'wageIncomeFen',
-  'businessIncomeFen',
-  'propertyIncomeFen',
-  'transferIncomeFen',
-  'otherIncomeFen',
-];
-const COST_ITEMS: readonly Item[] = [
-  'medicalCostFen',
-  'disabilityCostFen',
-  'educationCostFen',
-  'housingCostFen',
-  'otherRigidCostFen',
-];
-
-const itemKey = (item: Item) => item.replace(/Fen$/, '') as Item extends `${infer N}Fen` ? N : never;
-
 /** The colour of a history entry: where the step led. */
 function stepColor(toStatus: string): string {
   if (toStatus === 'archived') return 'green';
@@ -78,20 +67,21 @@ function stepColor(toStatus: string): string {
   return '#1677ff';
 }
 
-function useMoney() {
-  const { i18n } = useTranslation();
-  const language = i18n.language === 'en' ? 'en' : 'zh-CN';
-  return (fen: number | null | undefined) =>
-    fen === null || fen === undefined ? '' : formatFen(fen, language);
-}
-
 function HouseholdSection({ household }: { household: HouseholdDetail }) {
   const { t } = useTranslation();
   const label = useCodeLabel();
   const none = t('common.none');
   const { head } = household;
   const items: DescriptionsProps['items'] = [
-    { key: 'name', label: t('registry.fields.headName'), children: head.name },
+    {
+      key: 'name',
+      label: t('registry.fields.headName'),
+      children: (
+        <Link to={`/people/${head.id}`} data-testid="household-head-link">
+          {head.name}
+        </Link>
+      ),
+    },
     {
       key: 'idNumber',
       label: t('registry.fields.idNumber'),
@@ -167,7 +157,15 @@ function MembersSection({ household }: { household: HouseholdDetail }) {
         data-testid="household-members"
         locale={{ emptyText: t('householdDetail.noMembers') }}
         columns={[
-          { title: t('registry.fields.name'), dataIndex: 'name' },
+          {
+            title: t('registry.fields.name'),
+            dataIndex: 'name',
+            render: (name: string, member) => (
+              <Link to={`/people/${member.id}`} data-testid="household-member-link">
+                {name}
+              </Link>
+            ),
+          },
           {
             title: t('registry.fields.relation'),
             dataIndex: 'relation',
@@ -300,9 +298,15 @@ function IncomeSection({ household }: { household: HouseholdDetail }) {
 function ArchiveSection({
   archive,
   onAction,
+  objections,
+  visits,
 }: {
   archive: Archive;
   onAction: (action: ArchiveActionCode) => void;
+  /** The publicity's objections, shown under the next steps (they hold archiving). */
+  objections: ReactNode;
+  /** The follow-up visits, shown under the archive's details. */
+  visits: ReactNode;
 }) {
   const { t } = useTranslation();
   const lang = useCodeLang();
@@ -398,6 +402,7 @@ function ArchiveSection({
           </Typography.Text>
         )}
       </Card>
+      {objections}
       <Card title={t('householdDetail.sectionArchive')} size="small">
         <Descriptions
           size="small"
@@ -408,6 +413,7 @@ function ArchiveSection({
           data-testid="archive-details"
         />
       </Card>
+      {visits}
       <Card title={t('householdDetail.sectionHistory')} size="small">
         <Timeline
           data-testid="archive-history"
@@ -434,11 +440,6 @@ function ArchiveSection({
       </Card>
     </Space>
   );
-}
-
-/** The birth date in the full view; the year only otherwise (with the masked ID it would reveal the number). */
-function birthOf(person: { birthDate: string | null; birthYear: number }): string {
-  return person.birthDate ? formatDate(person.birthDate) : String(person.birthYear);
 }
 
 export default function HouseholdDetailPage() {
@@ -516,6 +517,11 @@ export default function HouseholdDetailPage() {
               </Button>
             </Popconfirm>
           ) : null}
+          <Link to={`/households/${household.id}/print`}>
+            <Button icon={<PrinterOutlined />} data-testid="household-print">
+              {t('householdDetail.print')}
+            </Button>
+          </Link>
           <Button
             icon={<ReloadOutlined />}
             onClick={() => void query.refetch()}
@@ -535,7 +541,12 @@ export default function HouseholdDetailPage() {
         </Col>
         <Col xs={{ span: 24, order: 1 }} lg={{ span: 10, order: 2 }} xxl={9}>
           {archive ? (
-            <ArchiveSection archive={archive} onAction={setAction} />
+            <ArchiveSection
+              archive={archive}
+              onAction={setAction}
+              objections={<ObjectionsCard archive={archive} />}
+              visits={<VisitsCard archive={archive} headName={household.head.name} />}
+            />
           ) : (
             <Card size="small">
               <Empty description={t('householdDetail.noArchive')} />
