@@ -252,6 +252,11 @@ const PROBES: Record<string, Probe> = {
     url: `/api/v1/people/${ids.xqPersonId}?full=true`,
     expect: [404],
   }),
+  'GET /api/v1/registry/reports/archive-peaks': () => ({
+    method: 'GET',
+    url: '/api/v1/registry/reports/archive-peaks?from=2015&to=2015&org=640104',
+    expect: [404],
+  }),
   'POST /api/v1/visits/:id/record': (ids) => ({
     method: 'POST',
     url: `/api/v1/visits/${ids.xqVisitId}/record`,
@@ -335,6 +340,12 @@ describe('every route declares its access and keeps to the scope', () => {
       headers: { cookie: outsider },
     });
     expect(outsiderReviews.json()).toEqual({ items: [] });
+    // The archived household counts for 2015 inside, and not at all outside.
+    const peaks = '/api/v1/registry/reports/archive-peaks?from=2015&to=2015';
+    const inside = await t.app.inject({ url: peaks, headers: { cookie: insider } });
+    expect(inside.json()).toEqual({ rows: [{ year: 2015, peakArchived: 1 }] });
+    const outside = await t.app.inject({ url: peaks, headers: { cookie: outsider } });
+    expect(outside.json()).toEqual({ rows: [{ year: 2015, peakArchived: 0 }] });
     const person = await t.app.inject({
       url: `/api/v1/people/${ids.xqPersonId}`,
       headers: { cookie: insider },
