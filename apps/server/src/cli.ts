@@ -111,13 +111,43 @@ function program(): Command {
 
   cmd
     .command('demo')
-    .description('create the demo world (organisations of Yinchuan, one user per role at 640104); idempotent')
-    .action(async () => {
+    .description(
+      'create the demo world (organisations of Yinchuan, one user per role at 640104, households of 640104 with their archive history since 2009); idempotent',
+    )
+    .option('--seed <n>', 'seed of the generated households (the same seed and day give the same data)')
+    .action(async (opts: { seed?: string }) => {
+      const seed = opts.seed === undefined ? undefined : Number(opts.seed);
+      if (seed !== undefined && !Number.isSafeInteger(seed)) throw new UsageError('--seed: a whole number');
       const c = config();
       await withDatabase(c, 'niangjia demo', async (db) => {
         const { bootstrap } = await import('./operator');
         await bootstrap(db, c);
-        await runDemo(db, c);
+        await runDemo(db, c, undefined, { seed });
+      });
+    });
+
+  const report = cmd.command('report').description('statistics computed from the records');
+  report
+    .command('archives')
+    .description('peak number of archived households per year (Table 3 of the founding report)')
+    .option('--org <code>', "only this organisation's subtree")
+    .requiredOption('--from <year>', 'first year, e.g. 2009')
+    .requiredOption('--to <year>', 'last year, included, e.g. 2014')
+    .option('--json', 'print the report as one JSON object')
+    .action(async (opts: { org?: string; from: string; to: string; json?: boolean }) => {
+      const { ArchivePeaksQuery } = await import('@niangjia/contracts');
+      const input = ArchivePeaksQuery.safeParse({ from: opts.from, to: opts.to, org: opts.org });
+      if (!input.success)
+        throw new UsageError(input.error.issues.map((i) => `--${i.path.join('.')}: ${i.message}`).join('; '));
+      const { archivePeaks } = await import('./modules/registry/reports');
+      await withDatabase(config(), 'niangjia report archives', async (db) => {
+        const result = await operatorRunner(db)((ctx) => archivePeaks(ctx, input.data));
+        if (opts.json) {
+          print(JSON.stringify(result));
+          return;
+        }
+        print(`Peak number of archived households per year${opts.org ? ` in ${opts.org}` : ''}:`);
+        for (const r of result.rows) print(`  ${r.year}  ${String(r.peakArchived).padStart(6)}`);
       });
     });
 

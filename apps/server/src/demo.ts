@@ -1,10 +1,16 @@
 import type { OrgLevel, Role } from '@niangjia/contracts';
-import type { Database } from '@niangjia/db';
+import { type Database, sql } from '@niangjia/db';
+import { type CalendarDate, todayInShanghai } from '@niangjia/domain';
 import type { Config } from './config';
+import { CASEWORKER, DEMO_SEED, generateHistory, MANAGER } from './demo/history';
+import { type ScopedRun, writeHistory } from './demo/write';
 import { hashPassword } from './modules/identity/passwords';
 import { createUser } from './modules/identity/users';
 import { createOrg } from './modules/orgs/service';
-import { asOperator, print } from './operator';
+import { operatorRunner, print } from './operator';
+
+/** The district whose households the demo makes up (the founding report's own). */
+const DEMO_DISTRICT = '640104';
 
 /** The demo world: Ningxia → Yinchuan → its districts and counties (GB/T 2260 codes) → unions. */
 const DEMO_ORGS: { code: string; name: string; level: OrgLevel; parent: string }[] = [
@@ -35,52 +41,142 @@ export const DEMO_USERS: { username: string; displayName: string; role: Role }[]
   { username: 'xq-auditor', displayName: '赵审计', role: 'auditor' },
 ];
 
+export interface DemoOptions {
+  /**
+   * The households of 兴庆区 with their archive history since 2009 (default: yes). The test
+   * harness leaves them out: most tests need only the organisations and users.
+   */
+  households?: boolean;
+  /** The generator's seed: the same seed and day give the same data. */
+  seed?: number;
+  /** The day the demo is made (Asia/Shanghai; default today): nothing happens after it. */
+  asOf?: CalendarDate;
+}
+
+export interface DemoResult {
+  orgsCreated: number;
+  usersCreated: number;
+  /** Households added, or null when they were left out or already there. */
+  households: number | null;
+}
+
 /** Creates what is missing of the demo world; running it again changes nothing. */
 export async function runDemo(
   db: Database,
   config: Config,
   actorName?: string,
-): Promise<{ orgsCreated: number; usersCreated: number }> {
+  options: DemoOptions = {},
+): Promise<DemoResult> {
   const passwordHash = await hashPassword(config.demoPassword);
-  const result = await asOperator(
-    db,
-    async (ctx) => {
-      let orgsCreated = 0;
-      let usersCreated = 0;
-      for (const org of DEMO_ORGS) {
-        const exists = await ctx.tx
-          .selectFrom('orgs')
-          .select('id')
-          .where('code', '=', org.code)
-          .executeTakeFirst();
-        if (exists) continue;
-        await createOrg(ctx, { ...org, parentCode: org.parent || ctx.actor.orgCode });
-        orgsCreated++;
-      }
-      for (const u of DEMO_USERS) {
-        const exists = await ctx.tx
-          .selectFrom('users')
-          .select('id')
-          .where('username', '=', u.username)
-          .executeTakeFirst();
-        if (exists) continue;
-        const input = {
-          username: u.username,
-          displayName: u.displayName,
-          orgCode: '640104',
-          roles: [u.role],
-          password: '',
-        };
-        // Demo users sign in straight away with the printed password.
-        await createUser(ctx, input, passwordHash, { mustChangePassword: false });
-        usersCreated++;
-      }
-      return { orgsCreated, usersCreated };
-    },
-    actorName,
-  );
+  const run = operatorRunner(db, actorName);
+  const result = await run(async (ctx) => {
+    let orgsCreated = 0;
+    let usersCreated = 0;
+    for (const org of DEMO_ORGS) {
+      const exists = await ctx.tx
+        .selectFrom('orgs')
+        .select('id')
+        .where('code', '=', org.code)
+        .executeTakeFirst();
+      if (exists) continue;
+      await createOrg(ctx, { ...org, parentCode: org.parent || ctx.actor.orgCode });
+      orgsCreated++;
+    }
+    for (const u of DEMO_USERS) {
+      const exists = await ctx.tx
+        .selectFrom('users')
+        .select('id')
+        .where('username', '=', u.username)
+        .executeTakeFirst();
+      if (exists) continue;
+      const input = {
+        username: u.username,
+        displayName: u.displayName,
+        orgCode: '640104',
+        roles: [u.role],
+        password: '',
+      };
+      // Demo users sign in straight away with the printed password.
+      await createUser(ctx, input, passwordHash, { mustChangePassword: false });
+      usersCreated++;
+    }
+    return { orgsCreated, usersCreated };
+  });
   print(`Demo world: ${result.orgsCreated} organisations and ${result.usersCreated} users added.`);
   print(`Demo users at 640104 兴庆区总工会, password "${config.demoPassword}":`);
   for (const u of DEMO_USERS) print(`  ${u.username.padEnd(15)} ${u.role}`);
-  return result;
+  const households = options.households === false ? null : await demoHouseholds(db, run, options);
+  return { ...result, households };
+}
+
+/**
+ * The households of 兴庆区 and their archive history (demo/history.ts), written in bulk in the
+ * district's scope. Once: when generated people are there already, nothing is added.
+ */
+async function demoHouseholds(
+  db: Database,
+  run: ReturnType<typeof operatorRunner>,
+  { seed = DEMO_SEED, asOf = todayInShanghai() }: DemoOptions,
+): Promise<number | null> {
+  const before = await run(async (ctx) => {
+    const done = await ctx.tx
+      .selectFrom('people')
+      .select('id')
+      .where('source', '=', 'demo')
+      .limit(1)
+      .executeTakeFirst();
+    if (done) return null;
+    const district = await ctx.tx
+      .selectFrom('orgs')
+      .select(['id', 'code', 'name', 'level', 'path'])
+      .where('code', '=', DEMO_DISTRICT)
+      .executeTakeFirstOrThrow();
+    const orgs = await ctx.tx
+      .selectFrom('orgs')
+      .select(['id', 'code'])
+      .where(sql<boolean>`starts_with(path, ${district.path})`)
+      .execute();
+    const users = await ctx.tx
+      .selectFrom('users')
+      .select(['id', 'username'])
+      .where('username', 'in', [CASEWORKER, MANAGER])
+      .execute();
+    // Numbers already in use anywhere (the operator sees the whole tree) are never generated.
+    const taken = await ctx.tx
+      .selectFrom('people')
+      .select('id_number')
+      .where('id_number', 'like', '64%')
+      .execute();
+    return {
+      actor: {
+        ...ctx.actor,
+        orgId: district.id,
+        orgCode: district.code,
+        orgName: district.name,
+        orgLevel: district.level,
+        orgPath: district.path,
+      },
+      requestId: ctx.requestId,
+      refs: {
+        orgIds: new Map(orgs.map((o) => [o.code, o.id])),
+        userIds: new Map(users.map((u) => [u.username, u.id])),
+      },
+      taken: taken.map((t) => t.id_number),
+    };
+  });
+  if (!before) {
+    print('Demo households: already there, none added.');
+    return null;
+  }
+  const history = generateHistory({ seed, asOf, taken: before.taken });
+  // The district's scope, not the root's: row-level security checks every row written.
+  const scoped: ScopedRun = (fn) =>
+    db.scoped({ userId: '', orgPath: before.actor.orgPath }, (tx) =>
+      fn({ tx, actor: before.actor, requestId: before.requestId, clientAddress: null }),
+    );
+  const written = await writeHistory(history, scoped, before.refs);
+  print(
+    `Demo households: ${written.households} households (${written.people} people) in ${DEMO_DISTRICT} and its unions, ${written.archives} archives since 2009 as of ${asOf} (seed ${seed}).`,
+  );
+  return written.households;
 }

@@ -6,7 +6,7 @@ import pg from 'pg';
 import { inject } from 'vitest';
 import { buildApp } from '../src/app';
 import { type Config, loadConfig } from '../src/config';
-import { runDemo } from '../src/demo';
+import { type DemoOptions, runDemo } from '../src/demo';
 import { bootstrap, sessionSecret } from '../src/operator';
 
 export const backend = process.env.NIANGJIA_TEST_BACKEND === 'postgres' ? 'postgres' : 'pglite';
@@ -66,8 +66,14 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-/** The app on a fresh database with the admin and the demo world, as `npm start` makes it. */
-export async function testApp(overrides: Record<string, string> = {}): Promise<TestApp> {
+/**
+ * The app on a fresh database with the admin and the demo world, as `npm start` makes it, but
+ * without the demo's households (thousands of them) unless `demo.households` asks for them.
+ */
+export async function testApp(
+  overrides: Record<string, string> = {},
+  demo: DemoOptions = { households: false },
+): Promise<TestApp> {
   const db = await freshDatabase();
   const config = testConfig(overrides);
   const quiet = process.stdout.write;
@@ -75,7 +81,7 @@ export async function testApp(overrides: Record<string, string> = {}): Promise<T
   process.stdout.write = (() => true) as typeof process.stdout.write;
   try {
     await bootstrap(db, config);
-    await runDemo(db, config);
+    await runDemo(db, config, undefined, demo);
   } finally {
     process.stdout.write = quiet;
   }
