@@ -199,9 +199,9 @@ describe.skipIf(!hasChromium && !ci)(
       await row.waitFor();
       expect(worker.url()).toContain('caseworker=-');
       // The pointer off the tags, their transition over: the screenshot shows the chosen tag as it stays.
-    await worker.mouse.move(0, 0);
-    await worker.waitForTimeout(400);
-    await screenshot(worker, 'registry-screens-02-due');
+      await worker.mouse.move(0, 0);
+      await worker.waitForTimeout(400);
+      await screenshot(worker, 'registry-screens-02-due');
       await row.getByTestId('due-record-visit').click();
       await worker
         .getByTestId('record-visit-findings')
@@ -288,6 +288,12 @@ describe.skipIf(!hasChromium && !ci)(
         `${archived.idNumber.slice(0, 6)}********${archived.idNumber.slice(-4)}`,
       );
       expect(await employment.getByTestId('print-id-note').textContent()).toContain('隐去');
+      // The same form in English.
+      await employment.evaluate(() => localStorage.setItem('niangjia.lang', 'en'));
+      await employment.reload();
+      await employment.getByText('Hardship Worker Archive Form').waitFor();
+      await employment.emulateMedia({ media: 'print' });
+      await screenshot(employment, 'registry-screens-07-print-en');
     });
   },
 );

@@ -94,14 +94,16 @@ function Sheet({ household, head }: { household: HouseholdDetail; head: PersonDe
         <h1>{t('householdPrint.title')}</h1>
         <div className="print-meta">
           <span>
-            {f('organisation')}：{household.orgName}（{household.orgCode}）
+            {t('householdPrint.labelled', { label: f('organisation') })}
+            {t('householdPrint.orgName', { name: household.orgName, code: household.orgCode })}
           </span>
           <span>
-            {f('archiveNo')}：
+            {t('householdPrint.labelled', { label: f('archiveNo') })}
             <span className="mono">{archive ? archive.id.slice(0, 8).toUpperCase() : ''}</span>
           </span>
           <span>
-            {f('surveyDate')}：{household.surveyDate ? formatDate(household.surveyDate) : ''}
+            {t('householdPrint.labelled', { label: f('surveyDate') })}
+            {household.surveyDate ? formatDate(household.surveyDate) : ''}
           </span>
         </div>
       </header>
@@ -205,7 +207,8 @@ function Sheet({ household, head }: { household: HouseholdDetail; head: PersonDe
               <Field label={f('origin')}>
                 <Choices table={ARCHIVE_ORIGINS} chosen={archive ? [archive.origin] : []} />
                 <span className="print-gap" />
-                {f('urgency')}：{archive ? label(URGENCIES, archive.urgency) : ''}
+                {t('householdPrint.labelled', { label: f('urgency') })}
+                {archive ? label(URGENCIES, archive.urgency) : ''}
               </Field>
             </tr>
             <tr>
@@ -215,9 +218,9 @@ function Sheet({ household, head }: { household: HouseholdDetail; head: PersonDe
                   chosen={archive ? [archive.primaryCause, ...archive.secondaryCauses] : []}
                   note={(code) =>
                     archive?.primaryCause === code
-                      ? `（${t('householdPrint.primary')}）`
+                      ? t('householdPrint.primary')
                       : archive?.secondaryCauses.includes(code as never)
-                        ? `（${t('householdPrint.secondary')}）`
+                        ? t('householdPrint.secondary')
                         : null
                   }
                 />
@@ -426,7 +429,7 @@ function Sheet({ household, head }: { household: HouseholdDetail; head: PersonDe
           <div className="print-sign-title">{t('householdPrint.headSignature')}</div>
           <div className="print-sign-text">{t('householdPrint.headDeclaration')}</div>
           <div className="print-sign-line">
-            <span>{t('householdPrint.signature')}：</span>
+            <span>{t('householdPrint.labelled', { label: t('householdPrint.signature') })}</span>
             <span className="print-blank" />
             <span>{t('householdPrint.date')}</span>
           </div>
@@ -442,7 +445,7 @@ function Sheet({ household, head }: { household: HouseholdDetail; head: PersonDe
             <div className="print-sign-title">{t(`householdPrint.${key}`)}</div>
             <div className="print-sign-space" />
             <div className="print-sign-line">
-              <span>{t('householdPrint.signature')}：</span>
+              <span>{t('householdPrint.labelled', { label: t('householdPrint.signature') })}</span>
               <span className="print-blank" />
               {stamp ? <span className="print-stamp">{t('householdPrint.stamp')}</span> : null}
               <span>{t('householdPrint.date')}</span>

@@ -38,7 +38,7 @@ import {
 } from 'antd';
 import { type ReactNode, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, useNavigate, useParams } from 'react-router';
+import { Link, useLocation, useNavigate, useParams } from 'react-router';
 import { usePerson } from '../../../api/registry';
 import { ErrorResult } from '../../../layout/ErrorResult';
 import { PageSpinner } from '../../../layout/PageSpinner';
@@ -290,6 +290,7 @@ export default function PersonDetailPage() {
   const { t } = useTranslation();
   const { id } = useParams<{ id: string }>();
   const navigate = useNavigate();
+  const location = useLocation();
   const { can } = usePermissions();
   const [full, setFull] = useState(false);
   const query = usePerson(id, full);
@@ -315,7 +316,11 @@ export default function PersonDetailPage() {
     <>
       <div className="page-header">
         <Space size="middle" wrap align="center">
-          <Button icon={<ArrowLeftOutlined />} onClick={() => void navigate(-1)}>
+          <Button
+            icon={<ArrowLeftOutlined />}
+            // Back where the user came from; opened directly (a shared link), to the household list.
+            onClick={() => void (location.key === 'default' ? navigate('/households') : navigate(-1))}
+          >
             {t('personDetail.back')}
           </Button>
           <Typography.Title level={4} data-testid="person-name">
