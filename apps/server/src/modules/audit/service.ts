@@ -59,6 +59,30 @@ export async function recordAudit(tx: Tx, who: Who, event: AuditEvent): Promise<
     .execute();
 }
 
+/** Appends many entries in one statement (bulk work: an import's batch), in the caller's transaction. */
+export async function auditMany(ctx: Ctx, events: AuditEvent[]): Promise<void> {
+  if (events.length === 0) return;
+  await ctx.tx
+    .insertInto('audit_log')
+    .values(
+      events.map((event) => {
+        const changes = diff(event.before, event.after);
+        return {
+          user_id: ctx.actor.userId || null,
+          username: ctx.actor.username,
+          org_id: event.orgId,
+          action: event.action,
+          entity: event.entity,
+          entity_id: event.entityId,
+          changes: changes === null ? null : sql`${JSON.stringify(changes)}::jsonb`,
+          request_id: ctx.requestId,
+          client_address: ctx.clientAddress,
+        };
+      }),
+    )
+    .execute();
+}
+
 export function audit(ctx: Ctx, event: AuditEvent): Promise<void> {
   return recordAudit(
     ctx.tx,

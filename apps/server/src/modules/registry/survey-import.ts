@@ -1,9 +1,11 @@
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import type { CreateHousehold } from '@niangjia/contracts';
-import { isUniqueViolation } from '@niangjia/db';
-import { parseResidentId, type ResidentId } from '@niangjia/domain';
+import { isUniqueViolation, sql } from '@niangjia/db';
+import { maskResidentId } from '@niangjia/domain';
 import type { Ctx } from '../../http/context';
-import { AppError } from '../../http/errors';
-import { addMember, createHousehold, findHouseholdOfHead, updateSurveyItems } from './households';
+import { type AuditEvent, auditMany } from '../audit/service';
+import { updateSurveyItems } from './households';
 import {
   readWorkbook,
   type SheetIssue,
@@ -28,8 +30,25 @@ export interface SurveyImportReport {
   warnings: ImportError[];
 }
 
+/** How far an import is: the sheet being read and the share of the file read so far. */
+export interface ImportProgress {
+  sheet: '家庭' | '家庭成员';
+  /** Rows of that sheet read so far. */
+  rows: number;
+  /** 0 to 1 over the whole import (the file is read twice: households, then members). */
+  fraction: number;
+}
+
 /** Runs one unit of work in its own scoped transaction (a request's `run`, or the operator's). */
 export type Runner = <T>(fn: (ctx: Ctx) => Promise<T>) => Promise<T>;
+
+export interface ImportOptions {
+  dryRun?: boolean;
+  today: string;
+  onProgress?: (progress: ImportProgress) => Promise<void> | void;
+  /** Rows written per transaction (tests make it small to cross batch borders). */
+  batchSize?: number;
+}
 
 /** Thrown inside a dry run's transaction so that nothing it wrote is kept. */
 class DryRun extends Error {
@@ -38,47 +57,94 @@ class DryRun extends Error {
   }
 }
 
-const HOUSEHOLD_COLUMNS: Record<string, string> = {
-  orgCode: '所属工会',
-  surveyDate: '调查日期',
-  'head.idNumber': '户主身份证号',
-  'head.name': '户主姓名',
-};
-
-/** Where in the sheet a service's refusal belongs: the column its field path names. */
-function columnOf(err: AppError, fallback: string, columns: Record<string, string>): string {
-  const details = err.details as { path?: (string | number)[] } | { path: (string | number)[] }[] | undefined;
-  const path = Array.isArray(details) ? details[0]?.path : details?.path;
-  const key = path
-    ?.slice(1)
-    .filter((p) => typeof p === 'string')
-    .join('.');
-  return (key && columns[key]) || fallback;
+/** Why a row is refused: the column it belongs to and the reason, in the readers' words. */
+interface Refusal {
+  column: string;
+  message: string;
 }
 
-/** The refusal in the words of the report's readers (the services answer the API in English). */
-function messagesOf(err: AppError): string[] {
-  if (Array.isArray(err.details))
-    return (err.details as { message: string }[]).map((d) => d.message).filter(Boolean);
-  const d = (err.details ?? {}) as { reason?: string; orgCode?: string; orgName?: string; idNumber?: string };
-  const where = d.orgName ? `${d.orgName}（${d.orgCode}）` : '';
-  switch (d.reason) {
-    case 'person_kept_elsewhere':
-      return [`身份证号 ${d.idNumber} 的人员由 ${where} 登记管理，请先与该单位联系`];
-    case 'person_in_open_household':
-      return [`身份证号 ${d.idNumber} 的人员已在 ${where} 的在册家庭中`];
-    case 'name_mismatch':
-      return [`身份证号 ${d.idNumber} 在档案中登记的姓名与本行不同`];
-    case 'head_has_household':
-      return ['该户主已有家庭档案'];
-    case 'household_elsewhere':
-      return ['该户主的家庭登记在另一个工会，不能通过导入改变所属工会'];
-    case 'org_inactive':
-      return ['所属工会已停用'];
-    case 'org_not_found':
-      return ['所属工会不存在，或不在您的管理范围内'];
+type HouseholdOutcome = 'imported' | 'updated' | 'unchanged' | Refusal;
+type MemberOutcome = 'imported' | 'unchanged' | Refusal;
+
+interface OrgRef {
+  id: string;
+  code: string;
+  name: string;
+  path: string;
+  active: boolean;
+}
+
+/** What the registry knows of a person: who keeps the record, and, when the scope sees it, more. */
+interface KnownPerson {
+  id: string;
+  keeperCode: string;
+  keeperName: string;
+  /** Only for a record the scope sees. */
+  name?: string;
+  orgPath?: string;
+  /** The open household (not exited or refused) the person heads or belongs to, wherever it is. */
+  openHousehold?: { code: string; name: string };
+}
+
+const keptElsewhere = (id18: string, p: KnownPerson): string =>
+  `身份证号 ${maskResidentId(id18)} 的人员由 ${p.keeperName}（${p.keeperCode}）登记管理，请先与该单位联系`;
+
+/**
+ * Everyone of `ids` the registry knows, in a fixed number of statements whatever their count: who
+ * keeps each record (also outside the scope: one person, one record), the scope's own view of it,
+ * and the open household each belongs to.
+ */
+async function lookupPeople(ctx: Ctx, ids: string[]): Promise<Map<string, KnownPerson>> {
+  const known = new Map<string, KnownPerson>();
+  if (ids.length === 0) return known;
+  const keepers = await sql<{ id_number: string; person_id: string; org_code: string; org_name: string }>`
+    select * from niangjia_person_keepers(${ids}::text[])`.execute(ctx.tx);
+  for (const k of keepers.rows)
+    known.set(k.id_number, { id: k.person_id, keeperCode: k.org_code, keeperName: k.org_name });
+  if (known.size === 0) return known;
+  const visible = await sql<{ id_number: string; name: string; path: string }>`
+    select p.id_number, p.name, o.path
+    from unnest(${[...known.keys()]}::text[]) as x(id_number)
+    join people p on p.id_number = x.id_number
+    join orgs o on o.id = p.org_id`.execute(ctx.tx);
+  for (const v of visible.rows) {
+    const k = known.get(v.id_number);
+    if (k) Object.assign(k, { name: v.name, orgPath: v.path });
   }
-  return [err.message];
+  const personIds = [...known.values()].map((k) => k.id);
+  const open = await sql<{ person_id: string; org_code: string; org_name: string }>`
+    select * from niangjia_open_households_of(${personIds}::uuid[])`.execute(ctx.tx);
+  const byId = new Map([...known.values()].map((k) => [k.id, k]));
+  for (const o of open.rows) {
+    const k = byId.get(o.person_id);
+    if (k) k.openHousehold = { code: o.org_code, name: o.org_name };
+  }
+  return known;
+}
+
+/**
+ * The person record a row may use for someone the registry already knows, or the refusal: a record
+ * kept outside the household's organisation, under another name, or in another open household.
+ */
+function reuse(
+  id18: string,
+  name: string,
+  p: KnownPerson,
+  org: OrgRef,
+  nameColumn: string,
+  idColumn: string,
+) {
+  if (!p.orgPath) return { column: idColumn, message: keptElsewhere(id18, p) };
+  if (p.name !== name)
+    return { column: nameColumn, message: `身份证号 ${maskResidentId(id18)} 在档案中登记的姓名与本行不同` };
+  if (p.openHousehold)
+    return {
+      column: idColumn,
+      message: `身份证号 ${maskResidentId(id18)} 的人员已在 ${p.openHousehold.name}（${p.openHousehold.code}）的在册家庭中`,
+    };
+  // The household's organisation must see the person too, not only the importer.
+  if (!p.orgPath.startsWith(org.path)) return { column: idColumn, message: keptElsewhere(id18, p) };
+  return undefined;
 }
 
 function toCreate(v: SurveyHousehold): CreateHousehold {
@@ -115,19 +181,384 @@ function toCreate(v: SurveyHousehold): CreateHousehold {
   } as CreateHousehold;
 }
 
+/** The organisations of the file, as the scope sees them (an unseen code is not found), cached. */
+class Orgs {
+  private readonly cache = new Map<string, OrgRef | null>();
+
+  async load(ctx: Ctx, codes: string[]): Promise<void> {
+    const missing = [...new Set(codes)].filter((c) => !this.cache.has(c));
+    if (missing.length === 0) return;
+    const rows = await ctx.tx
+      .selectFrom('orgs')
+      .select(['id', 'code', 'name', 'path', 'active'])
+      .where('code', 'in', missing)
+      .execute();
+    for (const code of missing) this.cache.set(code, null);
+    for (const r of rows) this.cache.set(r.code, r);
+  }
+
+  get(code: string): OrgRef | null {
+    return this.cache.get(code) ?? null;
+  }
+}
+
+/**
+ * The households of the scope headed by these ID numbers. A batch's list is one array parameter
+ * (`= any`, an index lookup per element), never an IN list of 1,000 parameters, which a small
+ * table's plan matches row by row against every element.
+ */
+async function householdsOfHeads(ctx: Ctx, heads: string[]) {
+  return ctx.tx
+    .selectFrom('people as p')
+    .innerJoin('households as h', 'h.head_person_id', 'p.id')
+    .innerJoin('orgs as o', 'o.id', 'h.org_id')
+    .where(sql<boolean>`p.id_number = any(${heads}::text[])`)
+    .selectAll('h')
+    .select(['o.code as org_code', 'p.id_number as head_id_number'])
+    .execute();
+}
+
+interface HouseholdRowIn {
+  row: number;
+  v: SurveyHousehold;
+}
+
+interface MemberRowIn {
+  row: number;
+  v: SurveyMember;
+}
+
+/** A household new in a dry run does not exist in the database: its members are checked against this. */
+interface PlannedHousehold {
+  orgCode: string;
+}
+
+/**
+ * One batch of household rows in one transaction: a fixed number of statements to look up what the
+ * registry has, then one multi-row INSERT per table. Returns the outcome of every row.
+ */
+async function writeHouseholds(
+  ctx: Ctx,
+  rows: HouseholdRowIn[],
+  orgs: Orgs,
+  today: string,
+): Promise<HouseholdOutcome[]> {
+  await orgs.load(
+    ctx,
+    rows.map((r) => r.v.orgCode),
+  );
+  const ids = rows.map((r) => r.v.headIdNumber);
+  const existing = await householdsOfHeads(ctx, ids);
+  const households = new Map(existing.map((h) => [h.head_id_number, h]));
+  // A household found by its head is surveyed again; only the others need their head looked up.
+  const known = await lookupPeople(
+    ctx,
+    ids.filter((id) => !households.has(id)),
+  );
+
+  const outcomes: HouseholdOutcome[] = [];
+  const creating: { index: number; org: OrgRef; personId?: string }[] = [];
+  for (const [index, { v }] of rows.entries()) {
+    const org = orgs.get(v.orgCode);
+    if (!org) {
+      outcomes.push({ column: '所属工会', message: '所属工会不存在，或不在您的管理范围内' });
+      continue;
+    }
+    if (!org.active) {
+      outcomes.push({ column: '所属工会', message: '所属工会已停用' });
+      continue;
+    }
+    if (v.surveyDate > today) {
+      outcomes.push({ column: '调查日期', message: '调查日期晚于今天' });
+      continue;
+    }
+    const household = households.get(v.headIdNumber);
+    if (household) {
+      if (household.org_code !== v.orgCode) {
+        outcomes.push({
+          column: '所属工会',
+          message: '该户主的家庭登记在另一个工会，不能通过导入改变所属工会',
+        });
+        continue;
+      }
+      outcomes.push((await updateSurveyItems(ctx, household, toCreate(v))) ? 'updated' : 'unchanged');
+      continue;
+    }
+    const person = known.get(v.headIdNumber);
+    const refusal = person && reuse(v.headIdNumber, v.headName, person, org, '户主姓名', '户主身份证号');
+    if (refusal) {
+      outcomes.push(refusal);
+      continue;
+    }
+    outcomes.push('imported');
+    creating.push({ index, org, personId: person?.id });
+  }
+  if (creating.length === 0) return outcomes;
+
+  const newPeople = creating.filter((c) => !c.personId);
+  if (newPeople.length) {
+    const inserted = await ctx.tx
+      .insertInto('people')
+      .values(
+        newPeople.map(({ index, org }) => {
+          const { v } = rows[index] as HouseholdRowIn;
+          const id = parsedId(v.headIdNumber);
+          return {
+            id_number: v.headIdNumber,
+            name: v.headName,
+            sex: id.sex,
+            birth_date: id.birthDate,
+            org_id: org.id,
+            phone: v.phone ?? null,
+            household_registration: v.householdRegistration,
+            migrant_worker: v.migrantWorker,
+            source: 'survey',
+          };
+        }),
+      )
+      .returning(['id', 'id_number'])
+      .execute();
+    const byNumber = new Map(inserted.map((p) => [p.id_number, p.id]));
+    for (const c of newPeople) c.personId = byNumber.get((rows[c.index] as HouseholdRowIn).v.headIdNumber);
+  }
+  const created = await ctx.tx
+    .insertInto('households')
+    .values(
+      creating.map(({ index, org, personId }) => {
+        const { v } = rows[index] as HouseholdRowIn;
+        const i = toCreate(v).income;
+        return {
+          org_id: org.id,
+          head_person_id: personId as string,
+          housing_type: v.housingType ?? null,
+          housing_area_centi_m2: v.housingAreaCentiM2 ?? null,
+          wage_income_fen: i.wageIncomeFen,
+          business_income_fen: i.businessIncomeFen,
+          property_income_fen: i.propertyIncomeFen,
+          transfer_income_fen: i.transferIncomeFen,
+          other_income_fen: i.otherIncomeFen,
+          medical_cost_fen: i.medicalCostFen,
+          disability_cost_fen: i.disabilityCostFen,
+          education_cost_fen: i.educationCostFen,
+          housing_cost_fen: i.housingCostFen,
+          other_rigid_cost_fen: i.otherRigidCostFen,
+          employment_cost_fen: i.employmentCostFen,
+          survey_date: v.surveyDate,
+          surveyor: v.surveyor ?? null,
+        };
+      }),
+    )
+    .returning(['id', 'head_person_id'])
+    .execute();
+  const householdOf = new Map(created.map((h) => [h.head_person_id, h.id]));
+  const archives = await ctx.tx
+    .insertInto('archives')
+    .values(
+      creating.map(({ index, org, personId }) => {
+        const { v } = rows[index] as HouseholdRowIn;
+        return {
+          household_id: householdOf.get(personId as string) as string,
+          org_id: org.id,
+          origin: 'new',
+          primary_cause: v.primaryCause,
+          secondary_causes: [...new Set((v.secondaryCauses ?? []).filter((c) => c !== v.primaryCause))],
+          urgency: 'normal',
+          status: 'surveyed',
+          opened_on: v.surveyDate,
+        };
+      }),
+    )
+    .returning(['id', 'household_id'])
+    .execute();
+  const archiveOf = new Map(archives.map((a) => [a.household_id, a.id]));
+  await ctx.tx
+    .insertInto('archive_steps')
+    .values(
+      creating.map(({ index, personId }) => {
+        const { v } = rows[index] as HouseholdRowIn;
+        return {
+          archive_id: archiveOf.get(householdOf.get(personId as string) as string) as string,
+          action: 'survey',
+          from_status: null,
+          to_status: 'surveyed',
+          on_date: v.surveyDate,
+          user_id: ctx.actor.userId || null,
+          username: ctx.actor.username,
+          comment: v.surveyor ? `摸底调查（调查人：${v.surveyor}）` : '摸底调查',
+        };
+      }),
+    )
+    .execute();
+  await auditMany(
+    ctx,
+    creating.map(({ index, org, personId }): AuditEvent => {
+      const { v } = rows[index] as HouseholdRowIn;
+      const householdId = householdOf.get(personId as string) as string;
+      return {
+        action: 'create',
+        entity: 'household',
+        entityId: householdId,
+        orgId: org.id,
+        after: {
+          orgCode: org.code,
+          headPersonId: personId,
+          memberPersonIds: [],
+          primaryCause: v.primaryCause,
+          secondaryCauses: v.secondaryCauses ?? [],
+          archiveId: archiveOf.get(householdId),
+          status: 'surveyed',
+          source: 'survey',
+        },
+      };
+    }),
+  );
+  return outcomes;
+}
+
+/**
+ * One batch of member rows in one transaction, like `writeHouseholds`. `planned` holds the
+ * households a dry run has "created": their members are checked as if they existed.
+ */
+async function writeMembers(
+  ctx: Ctx,
+  rows: MemberRowIn[],
+  orgs: Orgs,
+  planned: Map<string, PlannedHousehold>,
+  dryRun: boolean,
+): Promise<MemberOutcome[]> {
+  const heads = [...new Set(rows.map((r) => r.v.headIdNumber))];
+  const households = await householdsOfHeads(ctx, heads);
+  const householdOf = new Map(households.map((h) => [h.head_id_number, h]));
+  // Organisations of planned households were loaded with their rows.
+  await orgs.load(
+    ctx,
+    households.map((h) => h.org_code),
+  );
+  const memberships = households.length
+    ? (
+        await sql<{ household_id: string; id_number: string }>`
+          select m.household_id, p.id_number
+          from unnest(${households.map((h) => h.id)}::uuid[]) as x(household_id)
+          join household_members m on m.household_id = x.household_id
+          join people p on p.id = m.person_id`.execute(ctx.tx)
+      ).rows
+    : [];
+  const isMember = new Set(memberships.map((m) => `${m.household_id}:${m.id_number}`));
+  // A member already in the row's household changes nothing; only the others need looking up.
+  const known = await lookupPeople(
+    ctx,
+    rows
+      .filter(({ v }) => !isMember.has(`${householdOf.get(v.headIdNumber)?.id}:${v.idNumber}`))
+      .map(({ v }) => v.idNumber),
+  );
+
+  const outcomes: MemberOutcome[] = [];
+  const adding: { index: number; org: OrgRef; householdId: string; personId?: string }[] = [];
+  for (const [index, { v }] of rows.entries()) {
+    const household = householdOf.get(v.headIdNumber);
+    const plan = dryRun && !household ? planned.get(v.headIdNumber) : undefined;
+    if (!household && !plan) {
+      outcomes.push({ column: '户主身份证号', message: '户主不在本表“家庭”页，也不在现有档案中' });
+      continue;
+    }
+    if (v.idNumber === v.headIdNumber) {
+      outcomes.push({ column: '身份证号', message: '成员不能是户主本人' });
+      continue;
+    }
+    if (household && isMember.has(`${household.id}:${v.idNumber}`)) {
+      outcomes.push('unchanged');
+      continue;
+    }
+    const org = orgs.get(household ? household.org_code : (plan as PlannedHousehold).orgCode) as OrgRef;
+    const person = known.get(v.idNumber);
+    const refusal = person && reuse(v.idNumber, v.name, person, org, '姓名', '身份证号');
+    if (refusal) {
+      outcomes.push(refusal);
+      continue;
+    }
+    outcomes.push('imported');
+    if (household) adding.push({ index, org, householdId: household.id, personId: person?.id });
+  }
+  if (adding.length === 0) return outcomes;
+
+  const newPeople = adding.filter((a) => !a.personId);
+  if (newPeople.length) {
+    const inserted = await ctx.tx
+      .insertInto('people')
+      .values(
+        newPeople.map(({ index, org }) => {
+          const { v } = rows[index] as MemberRowIn;
+          const id = parsedId(v.idNumber);
+          return {
+            id_number: v.idNumber,
+            name: v.name,
+            sex: id.sex,
+            birth_date: id.birthDate,
+            org_id: org.id,
+            health: v.health ?? null,
+            activity: v.activity ?? null,
+            migrant_worker: false,
+            source: 'survey',
+          };
+        }),
+      )
+      .returning(['id', 'id_number'])
+      .execute();
+    const byNumber = new Map(inserted.map((p) => [p.id_number, p.id]));
+    for (const a of newPeople) a.personId = byNumber.get((rows[a.index] as MemberRowIn).v.idNumber);
+  }
+  await ctx.tx
+    .insertInto('household_members')
+    .values(
+      adding.map(({ index, householdId, personId }) => {
+        const { v } = rows[index] as MemberRowIn;
+        return {
+          household_id: householdId,
+          person_id: personId as string,
+          relation: v.relation,
+          monthly_income_fen: v.monthlyIncomeFen ?? null,
+          health: v.health ?? null,
+          activity: v.activity ?? null,
+        };
+      }),
+    )
+    .execute();
+  await auditMany(
+    ctx,
+    adding.map(({ index, org, householdId, personId }) => ({
+      action: 'update',
+      entity: 'household',
+      entityId: householdId,
+      orgId: org.id,
+      after: { addedMemberPersonId: personId, relation: (rows[index] as MemberRowIn).v.relation },
+    })),
+  );
+  return outcomes;
+}
+
+/** Sex and birth date of a number the reader has already checked (GB 11643: digits 7–14 and 17). */
+function parsedId(id18: string): { sex: 'male' | 'female'; birthDate: string } {
+  return {
+    sex: Number(id18[16]) % 2 === 1 ? 'male' : 'female',
+    birthDate: `${id18.slice(6, 10)}-${id18.slice(10, 12)}-${id18.slice(12, 14)}`,
+  };
+}
+
 /**
  * Imports a survey workbook (TEMPLATES.md §1): every valid row is saved, every invalid one is
  * reported by sheet, Excel row and column with each reason, and saves nothing. Households are
  * matched by the head's ID number, so a second import of the same file changes nothing. A member
- * whose household row was rejected is rejected too. The file is read twice, households first,
- * streaming, so the order of the sheets does not matter and no sheet is held in memory.
- * With `dryRun` every row runs in a transaction that is rolled back: the report is what an
- * import would do, and nothing is saved.
+ * whose household row was rejected is rejected too.
+ *
+ * The file is streamed twice, households first, so the order of the sheets does not matter and no
+ * sheet is held in memory; rows are written in batches, one transaction each, with a fixed number
+ * of statements per batch (ADR 0013). With `dryRun` every batch runs in a transaction that is rolled
+ * back: the report is what an import would do, and nothing is saved.
  */
 export async function importSurvey(
   file: string,
   run: Runner,
-  { dryRun = false, today }: { dryRun?: boolean; today: string },
+  { dryRun = false, today, onProgress, batchSize = 1000 }: ImportOptions,
 ): Promise<SurveyImportReport> {
   const report: SurveyImportReport = {
     households: { imported: 0, updated: 0, rejected: 0 },
@@ -135,7 +566,6 @@ export async function importSurvey(
     errors: [],
     warnings: [],
   };
-  /** A problem of a whole sheet or header: an error (rows not read) or a warning. */
   const noteIssue = (issue: SheetIssue) =>
     (issue.severity === 'error' ? report.errors : report.warnings).push({
       sheet: issue.sheet,
@@ -150,33 +580,71 @@ export async function importSurvey(
     if (!before) seenPeople.set(id, where);
     return before;
   };
-  /** Head ID number → what became of its household row in this file. */
-  const heads = new Map<string, 'new' | 'existing' | 'rejected'>();
+  /** Head ID numbers whose household row was rejected: their members are rejected too. */
+  const rejectedHeads = new Set<string>();
+  /** Households a dry run would have created. */
+  const planned = new Map<string, PlannedHousehold>();
+  const orgs = new Orgs();
 
-  // A unit of work that keeps its writes, or (dry run) only tells what it would have done.
+  // A unit of work that keeps its writes, or (dry run) only tells what it would have done. A
+  // batch that meets a concurrent writer's row (a unique violation) is planned again from scratch.
   const attempt = async <T>(fn: (ctx: Ctx) => Promise<T>): Promise<T> => {
-    if (!dryRun) return run(fn);
-    try {
-      await run(async (ctx) => {
-        throw new DryRun(await fn(ctx));
-      });
-    } catch (err) {
-      if (err instanceof DryRun) return err.outcome as T;
-      throw err;
+    for (let tries = 1; ; tries++) {
+      try {
+        if (!dryRun) return await run(fn);
+        await run(async (ctx) => {
+          throw new DryRun(await fn(ctx));
+        });
+      } catch (err) {
+        if (err instanceof DryRun) return err.outcome as T;
+        if (isUniqueViolation(err) && tries < 3) continue;
+        throw err;
+      }
     }
-    throw new Error('unreachable');
+  };
+  const refuse = (sheet: string, row: number, r: Refusal) =>
+    report.errors.push({ sheet, row, column: r.column, message: r.message });
+
+  const fileSize = (await stat(file)).size || 1;
+  const progress = async (sheet: ImportProgress['sheet'], rows: number, bytes: number) => {
+    const pass = sheet === '家庭' ? 0 : 1;
+    await onProgress?.({ sheet, rows, fraction: Math.min(1, (pass + bytes / fileSize) / 2) });
   };
 
-  for await (const event of readWorkbook(file, [SURVEY_HOUSEHOLDS], { today })) {
+  // Households.
+  let batch: HouseholdRowIn[] = [];
+  const flushHouseholds = async (bytes: number, rowsRead: number) => {
+    if (batch.length === 0) return;
+    const rows = batch;
+    batch = [];
+    const outcomes = await attempt((ctx) => writeHouseholds(ctx, rows, orgs, today));
+    for (const [i, outcome] of outcomes.entries()) {
+      const { row, v } = rows[i] as HouseholdRowIn;
+      if (outcome === 'imported') {
+        report.households.imported++;
+        if (dryRun) planned.set(v.headIdNumber, { orgCode: v.orgCode });
+      } else if (outcome === 'updated') report.households.updated++;
+      else if (outcome !== 'unchanged') {
+        report.households.rejected++;
+        rejectedHeads.add(v.headIdNumber);
+        refuse(SURVEY_HOUSEHOLDS.name, row, outcome);
+      }
+    }
+    await progress('家庭', rowsRead, bytes);
+  };
+  let stream = createReadStream(file);
+  let rowsRead = 0;
+  for await (const event of readWorkbook(stream, [SURVEY_HOUSEHOLDS], { today })) {
     if (event.type === 'issue') {
       noteIssue(event);
       continue;
     }
     if (event.type !== 'row') continue;
+    rowsRead++;
     const v = event.values as SurveyHousehold;
     if (!event.ok) {
       report.households.rejected++;
-      if (v.headIdNumber) heads.set(v.headIdNumber, 'rejected');
+      if (v.headIdNumber) rejectedHeads.add(v.headIdNumber);
       for (const e of event.errors)
         report.errors.push({ sheet: e.sheet, row: e.row, column: e.column, message: e.message });
       continue;
@@ -184,46 +652,40 @@ export async function importSurvey(
     const before = seenAt(v.headIdNumber, `“家庭”第${event.row}行`);
     if (before) {
       report.households.rejected++;
-      report.errors.push({
-        sheet: event.sheet,
-        row: event.row,
-        column: '户主身份证号',
-        message: `此人已在本表${before}出现`,
-      });
+      refuse(event.sheet, event.row, { column: '户主身份证号', message: `此人已在本表${before}出现` });
       continue;
     }
-    try {
-      const outcome = await attempt(async (ctx) => {
-        const input = toCreate(v);
-        const existing = await findHouseholdOfHead(ctx, v.headIdNumber);
-        if (existing) return (await updateSurveyItems(ctx, existing, input)) ? 'updated' : 'unchanged';
-        await createHousehold(ctx, input, { today, source: 'survey' });
-        return 'imported';
-      });
-      heads.set(v.headIdNumber, outcome === 'imported' ? 'new' : 'existing');
-      if (outcome === 'imported') report.households.imported++;
-      if (outcome === 'updated') report.households.updated++;
-    } catch (err) {
-      if (!(err instanceof AppError)) throw err;
-      heads.set(v.headIdNumber, 'rejected');
-      report.households.rejected++;
-      const column = columnOf(err, '户主身份证号', HOUSEHOLD_COLUMNS);
-      for (const message of messagesOf(err))
-        report.errors.push({ sheet: event.sheet, row: event.row, column, message });
-    }
+    batch.push({ row: event.row, v });
+    if (batch.length >= batchSize) await flushHouseholds(stream.bytesRead, rowsRead);
   }
+  await flushHouseholds(fileSize, rowsRead);
 
-  for await (const event of readWorkbook(file, [SURVEY_MEMBERS], { today })) {
+  // Members.
+  let members: MemberRowIn[] = [];
+  const flushMembers = async (bytes: number, read: number) => {
+    if (members.length === 0) return;
+    const rows = members;
+    members = [];
+    const outcomes = await attempt((ctx) => writeMembers(ctx, rows, orgs, planned, dryRun));
+    for (const [i, outcome] of outcomes.entries()) {
+      if (outcome === 'imported') report.members.imported++;
+      else if (outcome !== 'unchanged') {
+        report.members.rejected++;
+        refuse(SURVEY_MEMBERS.name, (rows[i] as MemberRowIn).row, outcome);
+      }
+    }
+    await progress('家庭成员', read, bytes);
+  };
+  stream = createReadStream(file);
+  rowsRead = 0;
+  for await (const event of readWorkbook(stream, [SURVEY_MEMBERS], { today })) {
     if (event.type === 'issue') {
       noteIssue(event);
       continue;
     }
     if (event.type !== 'row') continue;
+    rowsRead++;
     const v = event.values as SurveyMember;
-    const reject = (column: string, message: string) => {
-      report.members.rejected++;
-      report.errors.push({ sheet: event.sheet, row: event.row, column, message });
-    };
     if (!event.ok) {
       report.members.rejected++;
       for (const e of event.errors)
@@ -233,57 +695,23 @@ export async function importSurvey(
     const before = seenAt(v.idNumber, `“家庭成员”第${event.row}行`);
     if (before) {
       report.members.rejected++;
-      report.errors.push({
-        sheet: event.sheet,
-        row: event.row,
-        column: '身份证号',
-        message: `此人已在本表${before}出现`,
+      refuse(event.sheet, event.row, { column: '身份证号', message: `此人已在本表${before}出现` });
+      continue;
+    }
+    if (rejectedHeads.has(v.headIdNumber)) {
+      report.members.rejected++;
+      refuse(event.sheet, event.row, {
+        column: '户主身份证号',
+        message: '所属家庭的行未通过，成员一并不予导入',
       });
       continue;
     }
-    const state = heads.get(v.headIdNumber);
-    if (state === 'rejected') {
-      reject('户主身份证号', '所属家庭的行未通过，成员一并不予导入');
-      continue;
-    }
-    try {
-      const added = await attempt(async (ctx) => {
-        const household = await findHouseholdOfHead(ctx, v.headIdNumber);
-        // A household new in a dry run does not exist: check the member on its own.
-        if (!household && !(dryRun && state === 'new'))
-          throw new AppError('not_found', '户主不在本表“家庭”页，也不在现有档案中');
-        const parsed = parseResidentId(v.idNumber, { today });
-        if (!parsed.ok)
-          throw new AppError('validation_failed', parsed.errors.map((e) => e.messageZh).join('；'));
-        return addMember(ctx, household ?? null, toMemberInput(v), parsed.value as ResidentId, 'survey');
-      });
-      if (added) report.members.imported++;
-    } catch (err) {
-      if (err instanceof AppError) {
-        const column = err.code === 'not_found' ? '户主身份证号' : '身份证号';
-        report.members.rejected++;
-        for (const message of messagesOf(err))
-          report.errors.push({ sheet: event.sheet, row: event.row, column, message });
-        continue;
-      }
-      if (isUniqueViolation(err)) {
-        reject('身份证号', '该成员已在此家庭中');
-        continue;
-      }
-      throw err;
-    }
+    members.push({ row: event.row, v });
+    if (members.length >= batchSize) await flushMembers(stream.bytesRead, rowsRead);
   }
+  await flushMembers(fileSize, rowsRead);
+  // Errors in the order of the file: sheet by sheet, row by row (batches report rows late).
+  const sheetOrder = (s: string) => (s === SURVEY_HOUSEHOLDS.name ? 0 : s === SURVEY_MEMBERS.name ? 1 : 2);
+  report.errors.sort((a, b) => sheetOrder(a.sheet) - sheetOrder(b.sheet) || (a.row ?? 0) - (b.row ?? 0));
   return report;
-}
-
-function toMemberInput(v: SurveyMember) {
-  return {
-    idNumber: v.idNumber,
-    name: v.name,
-    relation: v.relation,
-    health: v.health,
-    activity: v.activity,
-    monthlyIncomeFen: v.monthlyIncomeFen,
-    migrantWorker: false,
-  } as const;
 }
