@@ -316,6 +316,23 @@ describe(`the demo district on ${backend}`, () => {
     expect(v.every((i) => i.caseworker === 'xq-caseworker')).toBe(true);
     // Overdue first, as the list promises.
     expect(v.findIndex((i) => !i.overdue)).toBeGreaterThan(v.findLastIndex((i) => i.overdue));
+    // Each archived household has one visit scheduled; visits made fall between archiving and today.
+    const check = await sql<{
+      archived_without: number;
+      pending_twice: number;
+      misdated: number;
+      elsewhere: number;
+    }>`
+      select
+        (select count(*) from archives a where a.status = 'archived'
+           and not exists (select 1 from visits v where v.archive_id = a.id and v.visited_on is null))::int as archived_without,
+        (select count(*) from (select archive_id from visits where visited_on is null
+           group by archive_id having count(*) > 1) x)::int as pending_twice,
+        (select count(*) from visits v join archives a on a.id = v.archive_id
+           where v.visited_on < a.archived_on or v.visited_on > ${asOf}::date or v.due_on < a.archived_on)::int as misdated,
+        (select count(*) from visits v join archives a on a.id = v.archive_id
+           where v.visited_on is null and a.status <> 'archived')::int as elsewhere`.execute(t.db.kysely);
+    expect(check.rows[0]).toEqual({ archived_without: 0, pending_twice: 0, misdated: 0, elsewhere: 0 });
   });
 
   it('gives the same rows for the same seed and day, and adds nothing when run again', async () => {

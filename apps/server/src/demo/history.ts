@@ -57,6 +57,8 @@ export interface DemoVisit {
   dueOn: CalendarDate;
   visitedOn: CalendarDate | null;
   findings: string | null;
+  /** Who made it, or whose it is: the one who recorded the visit before (the first is nobody's yet). */
+  caseworker: string | null;
 }
 
 export interface DemoArchive {
@@ -807,20 +809,23 @@ function finish(
 function visitsOf(a: DemoArchive, archivedOn: CalendarDate, asOf: CalendarDate, rng: Random): DemoVisit[] {
   const out: DemoVisit[] = [];
   let base = archivedOn;
+  // As recording a visit does: the next one is the recorder's; the first after archiving is nobody's.
+  let caseworker: string | null = null;
   for (;;) {
     const due = addDays(base, a.visitIntervalDays);
     if (due > asOf) {
-      out.push({ dueOn: due, visitedOn: null, findings: null });
+      out.push({ dueOn: due, visitedOn: null, findings: null, caseworker });
       return out;
     }
     const visited = workingOnOrAfter(addDays(due, rng.int(-7, 12)));
     const missed = due >= addDays(asOf, -45) && rng.chance(0.3);
     if (missed || visited > asOf || visited <= base) {
-      out.push({ dueOn: due, visitedOn: null, findings: null });
+      out.push({ dueOn: due, visitedOn: null, findings: null, caseworker });
       return out;
     }
+    caseworker = CASEWORKER;
     if (due >= addDays(asOf, -VISIT_HISTORY_DAYS))
-      out.push({ dueOn: due, visitedOn: visited, findings: rng.pick(VISIT_FINDINGS) });
+      out.push({ dueOn: due, visitedOn: visited, findings: rng.pick(VISIT_FINDINGS), caseworker });
     base = visited;
   }
 }

@@ -185,7 +185,7 @@ async function writeBatch(ctx: Ctx, households: DemoHousehold[], refs: DemoRefs)
           org_id: orgId,
           due_on: v.dueOn,
           visited_on: v.visitedOn,
-          caseworker_id: idOf(refs.userIds, 'xq-caseworker', 'user'),
+          caseworker_id: v.caseworker ? idOf(refs.userIds, v.caseworker, 'user') : null,
           findings: v.findings,
         });
     }
