@@ -23,6 +23,7 @@ interface Ids {
   xqObjectionId: string;
   xqVisitId: string;
   xqPersonId: string;
+  xqUploadId: string;
 }
 let ids: Ids;
 const routes: { method: string; url: string; access: string }[] = [];
@@ -88,7 +89,20 @@ beforeAll(async () => {
     url: `/api/v1/households/${household.json().id}`,
     headers: { cookie: insider },
   });
+  const upload = await t.db.kysely
+    .insertInto('uploads')
+    .values({
+      org_id: xq.id,
+      kind: 'survey',
+      filename: 'probe.xlsx',
+      size_bytes: 1,
+      sha256: 'x',
+      content: Buffer.from('x'),
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
   ids = {
+    xqUploadId: upload.id,
     xqPersonId: detail.json().head.id,
     xqUserId,
     xqJobId,
@@ -264,6 +278,24 @@ const PROBES: Record<string, Probe> = {
     expect: [404],
   }),
   'GET /api/v1/jobs/:id': (ids) => ({ method: 'GET', url: `/api/v1/jobs/${ids.xqJobId}`, expect: [404] }),
+  // An upload of one's own is one's own scope; the probe sends a file that is not a workbook.
+  'POST /api/v1/imports/survey': () => ({
+    method: 'POST',
+    url: '/api/v1/imports/survey?filename=probe.xlsx',
+    headers: { 'content-type': 'application/octet-stream' },
+    payload: Buffer.from('not a workbook'),
+    expect: [400],
+  }),
+  'POST /api/v1/imports/survey/:uploadId/commit': (ids) => ({
+    method: 'POST',
+    url: `/api/v1/imports/survey/${ids.xqUploadId}/commit`,
+    expect: [404],
+  }),
+  'GET /api/v1/imports/survey/template.xlsx': () => ({
+    method: 'GET',
+    url: '/api/v1/imports/survey/template.xlsx',
+    expect: [200],
+  }),
 };
 
 describe('every route declares its access and keeps to the scope', () => {
@@ -299,7 +331,7 @@ describe('every route declares its access and keeps to the scope', () => {
       const { expect: _e, ...probe } = PROBES[`${r.method} ${r.url}`]?.(ids) ?? {
         expect: [],
       };
-      const res = await t.app.inject({ ...probe, headers: { cookie } });
+      const res = await t.app.inject({ ...probe, headers: { ...probe.headers, cookie } });
       expect(res.statusCode, `${r.method} ${r.url} as ${role.username}`).toBe(403);
     }
   });
@@ -309,7 +341,7 @@ describe('every route declares its access and keeps to the scope', () => {
       const p = PROBES[`${r.method} ${r.url}`]?.(ids);
       if (!p || p.expect.length === 0) continue;
       const { expect: expected, ...probe } = p;
-      const res = await t.app.inject({ ...probe, headers: { cookie: outsider } });
+      const res = await t.app.inject({ ...probe, headers: { ...probe.headers, cookie: outsider } });
       expect(expected, `${r.method} ${r.url} answered ${res.statusCode} ${res.body}`).toContain(
         res.statusCode,
       );

@@ -2,6 +2,7 @@ export * from './access';
 export * from './archive-lifecycle';
 export * from './audit';
 export * from './errors';
+export * from './imports';
 export * from './jobs';
 export * from './orgs';
 export * from './person';

@@ -11,6 +11,7 @@ export interface DB {
   settings: Kyselify<typeof schema.settings>;
   audit_log: Kyselify<typeof schema.auditLog>;
   jobs: Kyselify<typeof schema.jobs>;
+  uploads: Kyselify<typeof schema.uploads>;
   employers: Kyselify<typeof schema.employers>;
   people: Kyselify<typeof schema.people>;
   households: Kyselify<typeof schema.households>;

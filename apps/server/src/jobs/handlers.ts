@@ -1,7 +1,10 @@
+import { SURVEY_IMPORT_JOB, surveyImportJob } from '../modules/registry/survey-jobs';
 import type { JobHandler } from './runner';
 
 /**
  * Every kind of background job and its handler. A module adds its own here (the survey import,
  * bulk re-evaluation, deadline reminders); queued jobs of a kind no process knows stay queued.
  */
-export const jobHandlers: Record<string, JobHandler> = {};
+export const jobHandlers: Record<string, JobHandler> = {
+  [SURVEY_IMPORT_JOB]: surveyImportJob,
+};
