@@ -202,3 +202,98 @@ describe('survey export', () => {
     expect(one).toEqual({ households: 1, members: 2 });
   });
 });
+
+describe('survey import, employers', () => {
+  it('links the head to the employer by credit code or name, registering it when new, and says when it cannot', async () => {
+    const { creditCode } = await import('../src/modules/registry/workbook/generate');
+    const ownCode = creditCode(7001);
+    const foreignCode = creditCode(7002);
+    const xixia = await t.db.kysely
+      .selectFrom('orgs')
+      .select('id')
+      .where('code', '=', '640105')
+      .executeTakeFirstOrThrow();
+    await t.db.kysely
+      .insertInto('employers')
+      .values({ credit_code: foreignCode, name: '西夏某厂', org_id: xixia.id })
+      .execute();
+    const heads = [701, 702, 703].map((n) => residentId('640104', '1965-09-09', n));
+    const file = await buildXlsx(dir.path('employers.xlsx'), [
+      {
+        name: '家庭',
+        rows: [
+          [...HOUSEHOLD_HEADERS, '工作单位', '统一社会信用代码'],
+          ['甲一', heads[0], '640104001', '城镇', '否', 1, '', '1', '', '2015-03-02', '兴庆某公司', ownCode],
+          ['甲二', heads[1], '640104001', '城镇', '否', 1, '', '1', '', '2015-03-02', '兴庆某饭店', ''],
+          [
+            '甲三',
+            heads[2],
+            '640104001',
+            '城镇',
+            '否',
+            1,
+            '',
+            '1',
+            '',
+            '2015-03-02',
+            '西夏某厂',
+            foreignCode,
+          ],
+        ],
+      },
+      { name: '家庭成员', rows: [MEMBER_HEADERS] },
+    ]);
+    // As 兴庆区's admin: the scope that cannot see 西夏区's employer.
+    const xq = await t.db.kysely
+      .selectFrom('orgs')
+      .select(['id', 'code', 'name', 'level', 'path'])
+      .where('code', '=', '640104')
+      .executeTakeFirstOrThrow();
+    const { permissionsOf } = await import('@niangjia/contracts');
+    const actor = {
+      userId: '',
+      username: 'xq-test',
+      displayName: 'xq-test',
+      orgId: xq.id,
+      orgCode: xq.code,
+      orgName: xq.name,
+      orgLevel: xq.level,
+      orgPath: xq.path,
+      roles: ['admin' as const],
+      permissions: permissionsOf(['admin']),
+      mustChangePassword: false,
+      sessionTokenHash: '',
+    };
+    const xqRun = <T>(fn: Parameters<typeof asOperator<T>>[1]) =>
+      t.db.scoped({ userId: '', orgPath: xq.path }, (tx) =>
+        fn({ tx, actor, requestId: 'test', clientAddress: null }),
+      );
+    const report = await importSurvey(file, xqRun, { today });
+    expect(report.households).toEqual({ imported: 3, updated: 0, rejected: 0 });
+    expect(report.warnings).toEqual([
+      expect.objectContaining({ sheet: '家庭', row: 4, column: '统一社会信用代码' }),
+    ]);
+    const linked = await t.db.kysely
+      .selectFrom('people as p')
+      .leftJoin('employers as e', 'e.id', 'p.employer_id')
+      .select(['p.name', 'e.name as employer', 'e.credit_code'])
+      .where('p.id_number', 'in', heads as string[])
+      .orderBy('p.name')
+      .execute();
+    expect(linked).toEqual([
+      { name: '甲一', employer: '兴庆某公司', credit_code: ownCode },
+      { name: '甲三', employer: null, credit_code: null },
+      { name: '甲二', employer: '兴庆某饭店', credit_code: null },
+    ]);
+    // The export carries the employer, so that it imports again unchanged.
+    const { exportSurvey } = await import('../src/modules/registry/survey-export');
+    const { readAll, SURVEY_WORKBOOK } = await import('../src/modules/registry/workbook');
+    const out = dir.path('employers-export.xlsx');
+    await exportSurvey(out, run, { orgCode: '640104001' });
+    const rows = (await readAll(out, SURVEY_WORKBOOK)).rows.map((r) => r.values as Record<string, unknown>);
+    expect(rows.find((r) => r.headName === '甲一')).toMatchObject({
+      employerName: '兴庆某公司',
+      employerCreditCode: ownCode,
+    });
+  });
+});

@@ -32,6 +32,7 @@ export async function exportSurvey(
           .selectFrom('households as h')
           .innerJoin('people as p', 'p.id', 'h.head_person_id')
           .innerJoin('orgs as o', 'o.id', 'h.org_id')
+          .leftJoin('employers as e', 'e.id', 'p.employer_id')
           .leftJoinLateral(
             (eb) =>
               eb
@@ -51,6 +52,8 @@ export async function exportSurvey(
             'p.household_registration',
             'p.migrant_worker',
             'o.code as org_code',
+            'e.name as employer_name',
+            'e.credit_code as employer_credit_code',
             'a.primary_cause',
             'a.secondary_causes',
           ])
@@ -67,6 +70,8 @@ export async function exportSurvey(
           headIdNumber: r.id_number,
           phone: r.phone ?? undefined,
           orgCode: r.org_code,
+          employerName: r.employer_name ?? undefined,
+          employerCreditCode: r.employer_credit_code ?? undefined,
           householdRegistration: r.household_registration as SurveyHousehold['householdRegistration'],
           migrantWorker: r.migrant_worker,
           housingType: (r.housing_type ?? undefined) as SurveyHousehold['housingType'],

@@ -242,6 +242,8 @@ async function writeHouseholds(
   rows: HouseholdRowIn[],
   orgs: Orgs,
   today: string,
+  /** Problems that do not refuse a row (an employer left unlinked), by Excel row. */
+  warnings: ({ row: number } & Refusal)[],
 ): Promise<HouseholdOutcome[]> {
   await orgs.load(
     ctx,
@@ -296,14 +298,21 @@ async function writeHouseholds(
   if (creating.length === 0) return outcomes;
 
   const newPeople = creating.filter((c) => !c.personId);
+  const employerOf = await employers(
+    ctx,
+    newPeople.map(({ index, org }) => ({ ...(rows[index] as HouseholdRowIn), org })),
+  );
   if (newPeople.length) {
     const inserted = await ctx.tx
       .insertInto('people')
       .values(
         newPeople.map(({ index, org }) => {
-          const { v } = rows[index] as HouseholdRowIn;
+          const { v, row } = rows[index] as HouseholdRowIn;
           const id = parsedId(v.headIdNumber);
+          const employer = employerOf.get(row);
+          if (typeof employer === 'object') warnings.push({ row, ...employer });
           return {
+            employer_id: typeof employer === 'string' ? employer : null,
             id_number: v.headIdNumber,
             name: v.headName,
             sex: id.sex,
@@ -413,6 +422,77 @@ async function writeHouseholds(
     }),
   );
   return outcomes;
+}
+
+/**
+ * The employer of each row that names one (by Excel row): found in the scope by its unified social
+ * credit code, or by its name when the row gives no code, or registered with the household's
+ * organisation as its keeper. A code kept by an organisation outside the scope cannot be linked:
+ * the row is saved without it and says so.
+ */
+async function employers(
+  ctx: Ctx,
+  rows: (HouseholdRowIn & { org: OrgRef })[],
+): Promise<Map<number, string | Refusal>> {
+  const found = new Map<number, string | Refusal>();
+  const named = rows.filter(({ v }) => v.employerCreditCode || v.employerName);
+  if (named.length === 0) return found;
+  const codes = [...new Set(named.flatMap(({ v }) => (v.employerCreditCode ? [v.employerCreditCode] : [])))];
+  const names = [
+    ...new Set(named.flatMap(({ v }) => (!v.employerCreditCode && v.employerName ? [v.employerName] : []))),
+  ];
+  const byCode = new Map<string, string>();
+  const byName = new Map<string, string>();
+  const look = async () => {
+    if (codes.length)
+      for (const e of await ctx.tx
+        .selectFrom('employers')
+        .select(['id', 'credit_code'])
+        .where(sql<boolean>`credit_code = any(${codes}::text[])`)
+        .execute())
+        byCode.set(e.credit_code as string, e.id);
+    if (names.length)
+      for (const e of await ctx.tx
+        .selectFrom('employers')
+        .select(['id', 'name'])
+        .where(sql<boolean>`name = any(${names}::text[])`)
+        .orderBy('created_at')
+        .execute())
+        if (!byName.has(e.name)) byName.set(e.name, e.id);
+  };
+  await look();
+  const missing = new Map<string, { credit_code: string | null; name: string; org_id: string }>();
+  for (const { v, org } of named) {
+    const key = v.employerCreditCode ? `c:${v.employerCreditCode}` : `n:${v.employerName}`;
+    const known = v.employerCreditCode
+      ? byCode.has(v.employerCreditCode)
+      : byName.has(v.employerName as string);
+    if (!known && !missing.has(key))
+      missing.set(key, {
+        credit_code: v.employerCreditCode ?? null,
+        name: v.employerName ?? v.employerCreditCode ?? '',
+        org_id: org.id,
+      });
+  }
+  if (missing.size) {
+    await ctx.tx
+      .insertInto('employers')
+      .values([...missing.values()])
+      .onConflict((oc) => oc.column('credit_code').doNothing())
+      .execute();
+    await look();
+  }
+  for (const { row, v } of named) {
+    const id = v.employerCreditCode ? byCode.get(v.employerCreditCode) : byName.get(v.employerName as string);
+    found.set(
+      row,
+      id ?? {
+        column: '统一社会信用代码',
+        message: '该工作单位由其他工会登记，不在您的管理范围内：户主已导入，但未关联工作单位',
+      },
+    );
+  }
+  return found;
 }
 
 /**
@@ -617,7 +697,18 @@ export async function importSurvey(
     if (batch.length === 0) return;
     const rows = batch;
     batch = [];
-    const outcomes = await attempt((ctx) => writeHouseholds(ctx, rows, orgs, today));
+    const notes: ({ row: number } & Refusal)[] = [];
+    const outcomes = await attempt((ctx) => {
+      notes.length = 0;
+      return writeHouseholds(ctx, rows, orgs, today, notes);
+    });
+    for (const n of notes)
+      report.warnings.push({
+        sheet: SURVEY_HOUSEHOLDS.name,
+        row: n.row,
+        column: n.column,
+        message: n.message,
+      });
     for (const [i, outcome] of outcomes.entries()) {
       const { row, v } = rows[i] as HouseholdRowIn;
       if (outcome === 'imported') {

@@ -56,7 +56,7 @@ export async function queueSurveyImport(ctx: Ctx, uploadId: string, dryRun: bool
     .select(['id', 'kind'])
     .where('id', '=', uploadId)
     .executeTakeFirst();
-  if (!upload || upload.kind !== 'survey') throw notFound('Upload');
+  if (upload?.kind !== 'survey') throw notFound('Upload');
   // An import is idempotent (a second run changes nothing), so a run cut short may run again.
   return enqueue({
     kind: SURVEY_IMPORT_JOB,
