@@ -114,22 +114,53 @@ export const HouseholdSummary = z
   .meta({ id: 'HouseholdSummary' });
 export type HouseholdSummary = z.infer<typeof HouseholdSummary>;
 
-export const HouseholdListQuery = z.object({
-  org: OrgCode.optional().meta({ description: "This organisation's subtree; default: the user's scope" }),
-  status: ArchiveStatusCode.optional(),
-  category: codes(ARCHIVE_CATEGORIES).optional(),
-  cause: codes(HARDSHIP_CAUSES).optional().meta({ description: 'Primary or secondary cause' }),
-  migrant: z.stringbool().optional(),
-  urgency: codes(URGENCIES).optional(),
-  q: z.string().trim().min(1).max(50).optional().meta({ description: 'Name, or a fragment of an ID number' }),
-  page: z.coerce.number().int().min(1).default(1),
-  pageSize: z.coerce.number().int().min(1).max(200).default(20),
-});
+/**
+ * The household list counts matching households up to this many and then says "at least"; pages
+ * reach this far and no further: past it, narrow the filters (ADR 0012).
+ */
+export const HOUSEHOLD_LIST_COUNT_CAP = 1_000;
+
+export const HouseholdListQuery = z
+  .object({
+    org: OrgCode.optional().meta({ description: "This organisation's subtree; default: the user's scope" }),
+    status: ArchiveStatusCode.optional(),
+    category: codes(ARCHIVE_CATEGORIES).optional(),
+    cause: codes(HARDSHIP_CAUSES).optional().meta({ description: 'Primary or secondary cause' }),
+    migrant: z.stringbool().optional(),
+    urgency: codes(URGENCIES).optional(),
+    q: z
+      .string()
+      .trim()
+      .min(1)
+      .max(50)
+      .optional()
+      .meta({
+        description:
+          'A name or a fragment of it; or an ID number: whole, its last four characters, and with person:read_full ' +
+          'also its end (4 or more characters) or its start (10 or more)',
+      }),
+    page: z.coerce.number().int().min(1).default(1),
+    pageSize: z.coerce.number().int().min(1).max(200).default(20),
+  })
+  .refine((q) => q.page * q.pageSize <= HOUSEHOLD_LIST_COUNT_CAP, {
+    path: ['page'],
+    message: `pages reach the first ${HOUSEHOLD_LIST_COUNT_CAP} households: narrow the filters to see further`,
+  });
 export type HouseholdListQuery = z.infer<typeof HouseholdListQuery>;
 
 export const HouseholdList = z
-  .object({ items: z.array(HouseholdSummary), total: z.number().int() })
+  .object({
+    items: z.array(HouseholdSummary),
+    total: z
+      .number()
+      .int()
+      .meta({ description: `Matching households, counted up to ${HOUSEHOLD_LIST_COUNT_CAP}` }),
+    totalIsLowerBound: z.boolean().meta({
+      description: `true when more than ${HOUSEHOLD_LIST_COUNT_CAP} match: total is then that cap, a lower bound`,
+    }),
+  })
   .meta({ id: 'HouseholdList' });
+export type HouseholdList = z.infer<typeof HouseholdList>;
 
 export const ArchiveStepInput = z
   .object({

@@ -17,6 +17,7 @@ import {
   integer,
   jsonb,
   pgTable,
+  primaryKey,
   text,
   timestamp,
   uniqueIndex,
@@ -24,6 +25,12 @@ import {
 } from 'drizzle-orm/pg-core';
 
 const tz = <N extends string>(name: N) => timestamp(name, { withTimezone: true, mode: 'date' });
+
+/**
+ * Text compared byte by byte whatever the database's collation: an organisation path's subtree is
+ * then exactly the range [path, path with its last '/' raised to '0'), which a btree index serves.
+ */
+const textC = customType<{ data: string }>({ dataType: () => 'text COLLATE "C"' });
 
 export const orgs = pgTable(
   'orgs',
@@ -223,6 +230,11 @@ export const people = pgTable(
   {
     id: uuid('id').primaryKey().defaultRandom(),
     idNumber: text('id_number').notNull().unique(),
+    /**
+     * The ID number backwards, so that its end (the last four characters a masked number shows)
+     * is a prefix a btree index finds (ADR 0012). Computed by the database.
+     */
+    idNumberReversed: text('id_number_reversed').generatedAlwaysAs(sql`reverse(id_number)`),
     name: text('name').notNull(),
     /** Derived from the ID number (GB 11643); contradictions are refused. */
     sex: text('sex').notNull(),
@@ -255,6 +267,7 @@ export const people = pgTable(
     index('people_org_idx').on(t.orgId),
     index('people_name_birth_idx').on(t.name, t.birthDate),
     index('people_phone_idx').on(t.phone),
+    index('people_id_number_reversed_idx').on(t.idNumberReversed),
     check('people_sex_check', sql`${t.sex} in ('male','female')`),
   ],
 );
@@ -290,8 +303,92 @@ export const households = pgTable(
     surveyor: text('surveyor'),
     createdAt: tz('created_at').notNull().defaultNow(),
     updatedAt: tz('updated_at').notNull().defaultNow(),
+    // What the household list filters and sorts on, copied here by triggers from the organisation,
+    // the head and the current archive (migrations/0011_household_list.sql), so that one table with
+    // its indexes answers the list at a million households (ADR 0012). Application code never
+    // writes them.
+    orgPath: textC('org_path').notNull().default(''),
+    headName: text('head_name').notNull().default(''),
+    headMigrantWorker: boolean('head_migrant_worker').notNull().default(false),
+    archiveStatus: text('archive_status'),
+    archiveCategory: text('archive_category'),
+    /** The primary cause first, then the secondary ones. */
+    archiveCauses: text('archive_causes').array().notNull().default(sql`'{}'::text[]`),
+    archiveUrgency: text('archive_urgency'),
   },
-  (t) => [index('households_org_idx').on(t.orgId)],
+  (t) => [
+    // The list's order (organisation, head's name, id), with what its filters and the row-level
+    // security policy read, so that a page and a capped count are index-only scans; and the same
+    // led by each filter whose rarer values would make an ordered scan read too far (ADR 0012).
+    // No index on org_id alone: the policy's array is unknown when planning, so the planner took
+    // every scope for a small one and read the whole table through it.
+    index('households_list_idx').on(
+      t.orgPath,
+      t.headName,
+      t.id,
+      t.orgId,
+      t.archiveStatus,
+      t.archiveCategory,
+      t.archiveUrgency,
+      t.headMigrantWorker,
+      t.archiveCauses,
+    ),
+    index('households_list_status_idx').on(
+      t.archiveStatus,
+      t.orgPath,
+      t.headName,
+      t.id,
+      t.orgId,
+      t.archiveCategory,
+      t.archiveUrgency,
+      t.headMigrantWorker,
+      t.archiveCauses,
+    ),
+    index('households_list_category_idx').on(
+      t.archiveCategory,
+      t.orgPath,
+      t.headName,
+      t.id,
+      t.orgId,
+      t.archiveStatus,
+      t.archiveUrgency,
+      t.headMigrantWorker,
+      t.archiveCauses,
+    ),
+    index('households_list_urgency_idx').on(
+      t.archiveUrgency,
+      t.orgPath,
+      t.headName,
+      t.id,
+      t.orgId,
+      t.archiveStatus,
+      t.archiveCategory,
+      t.headMigrantWorker,
+      t.archiveCauses,
+    ),
+  ],
+);
+
+/**
+ * The two-character pieces of each household head's name, for the list's name search: under
+ * row-level security only leakproof operators such as = may use an index (ADR 0012), so a name
+ * fragment is found as equal pieces, then checked with LIKE. Kept by triggers (0011).
+ */
+export const householdNameGrams = pgTable(
+  'household_name_grams',
+  {
+    gram: text('gram').notNull(),
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => orgs.id),
+    householdId: uuid('household_id')
+      .notNull()
+      .references(() => households.id, { onDelete: 'cascade' }),
+  },
+  (t) => [
+    primaryKey({ columns: [t.gram, t.orgId, t.householdId] }),
+    index('household_name_grams_household_idx').on(t.householdId),
+  ],
 );
 
 /** Members other than the head (household size = 1 + members). */
@@ -349,6 +446,8 @@ export const archives = pgTable(
   },
   (t) => [
     index('archives_org_status_idx').on(t.orgId, t.status),
+    // The current archive of a household is its newest.
+    index('archives_household_idx').on(t.householdId, t.createdAt),
     index('archives_review_idx').on(t.nextReviewOn),
     // One open archive per household; exited and refused ones stay as history.
     uniqueIndex('archives_open_unique').on(t.householdId).where(sql`${t.status} not in ('exited','refused')`),

@@ -16,6 +16,7 @@ export interface DB {
   people: Kyselify<typeof schema.people>;
   households: Kyselify<typeof schema.households>;
   household_members: Kyselify<typeof schema.householdMembers>;
+  household_name_grams: Kyselify<typeof schema.householdNameGrams>;
   archives: Kyselify<typeof schema.archives>;
   archive_steps: Kyselify<typeof schema.archiveSteps>;
   publicity_objections: Kyselify<typeof schema.publicityObjections>;

@@ -6,7 +6,7 @@ import type {
   DueItem,
   HardshipCause,
   HouseholdDetail,
-  HouseholdSummary,
+  HouseholdList,
   Objection,
   PersonDetail,
   RaiseObjection,
@@ -43,10 +43,7 @@ export function useHouseholds(params: HouseholdListParams) {
   return useQuery({
     queryKey: householdKeys.list(params),
     queryFn: ({ signal }) =>
-      api.get<{ items: HouseholdSummary[]; total: number }>(
-        `/api/v1/households${queryString({ ...params })}`,
-        signal,
-      ),
+      api.get<HouseholdList>(`/api/v1/households${queryString({ ...params })}`, signal),
     placeholderData: keepPreviousData,
   });
 }

@@ -184,7 +184,9 @@ const en: Messages = {
     filterMigrant: 'Migrant worker',
     filterUrgency: 'Urgency',
     filterText: 'Name or ID fragment',
-    filterTextHint: 'A name, or 4 to 18 digits to search fragments of ID numbers',
+    filterTextHint:
+      'A name or part of it; or an ID number: whole, its last digits (4 or more) or its first digits (10 or more)',
+    totalAtLeast:    totalAtLeast: 'More than {{total}}: narrow the filters',
     noArchive: 'No archive',
     notClassified: 'Not classified',
     fields: {

@@ -184,7 +184,9 @@ const zhCN = {
     filterMigrant: '农民工',
     filterUrgency: '紧急程度',
     filterText: '姓名或身份证号片段',
-    filterTextHint: '输入姓名；或输入 4 到 18 位数字，按身份证号片段查找',
+    filterTextHint:
+      '输入姓名或其中几个字；或输入身份证号：完整号码、末尾几位（至少 4 位），或开头几位（至少 10 位）',
+    totalAtLeast:    totalAtLeast: '超过 {{total}} 条，请用筛选缩小范围',
     noArchive: '无档案',
     notClassified: '未分类',
     fields: {

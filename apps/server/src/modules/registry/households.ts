@@ -2,12 +2,13 @@ import type {
   ArchiveCategory,
   CreateHousehold,
   HardshipCause,
+  HouseholdList,
   HouseholdListQuery,
-  HouseholdSummary,
   MemberInput,
   PersonInput,
   Urgency,
 } from '@niangjia/contracts';
+import { HOUSEHOLD_LIST_COUNT_CAP } from '@niangjia/contracts';
 import { containsPattern, isUniqueViolation, sql } from '@niangjia/db';
 import { maskResidentId, parseResidentId, type ResidentId } from '@niangjia/domain';
 import type { Ctx } from '../../http/context';
@@ -235,106 +236,153 @@ export async function createHousehold(
   return { id: householdId, archiveId: archive.id };
 }
 
-/** The household list of the scope, filtered on the server, ID numbers masked. */
-export async function listHouseholds(
-  ctx: Ctx,
-  q: HouseholdListQuery,
-): Promise<{ items: HouseholdSummary[]; total: number }> {
-  let query = ctx.tx
+/** The end of the subtree range that begins at `path` ('/…/640104/' → '/…/6401040'), in "C" order. */
+function subtreeEnd(path: string): string {
+  return `${path.slice(0, -1)}0`;
+}
+
+/** The first string after all those that begin with `prefix` (a fragment of an ID number). */
+function prefixEnd(prefix: string): string {
+  return `${prefix.slice(0, -1)}${String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1)}`;
+}
+
+/**
+ * The pieces of a name fragment looked up in household_name_grams (migration 0011): its
+ * two-character pieces, at most three of them (LIKE checks the whole fragment afterwards).
+ */
+function nameGrams(fragment: string): string[] {
+  const chars = [...fragment];
+  const grams = [...new Set(chars.slice(0, -1).map((c, i) => `${c}${chars[i + 1]}`))];
+  return grams.length <= 3
+    ? grams
+    : ([grams[0], grams[Math.floor(grams.length / 2)], grams.at(-1)] as string[]);
+}
+
+/**
+ * The household list of the scope, filtered on the server, ID numbers masked. At a million
+ * households (ADR 0012): filters and order read the household's own copies (org_path, head_name,
+ * archive_*) through households_list_idx; a name fragment is found by its two-character pieces,
+ * an ID number by a range of an index (its start, or its end through id_number_reversed); the
+ * count stops at HOUSEHOLD_LIST_COUNT_CAP. Row-level security applies to every table read.
+ */
+export async function listHouseholds(ctx: Ctx, q: HouseholdListQuery): Promise<HouseholdList> {
+  // The subtree as a range of the list's index (the policy still decides what is visible in it).
+  const path = q.org ? (await findOrg(ctx, q.org)).path : ctx.actor.orgPath;
+  let matching = ctx.tx
     .selectFrom('households as h')
-    .innerJoin('people as p', 'p.id', 'h.head_person_id')
-    .innerJoin('orgs as o', 'o.id', 'h.org_id')
-    // The household's current archive: the newest one.
-    .leftJoinLateral(
-      (eb) =>
-        eb
-          .selectFrom('archives')
-          .select(['status', 'category', 'primary_cause', 'secondary_causes', 'urgency'])
-          .whereRef('archives.household_id', '=', 'h.id')
-          .orderBy('created_at', 'desc')
-          .limit(1)
-          .as('a'),
-      (join) => join.onTrue(),
-    );
-  if (q.org) {
-    const org = await findOrg(ctx, q.org);
-    query = query.where(sql<boolean>`starts_with(o.path, ${org.path})`);
-  }
-  if (q.status) query = query.where('a.status', '=', q.status);
-  if (q.category) query = query.where('a.category', '=', q.category);
-  if (q.urgency) query = query.where('a.urgency', '=', q.urgency);
-  if (q.cause)
-    query = query.where((eb) =>
-      eb.or([
-        eb('a.primary_cause', '=', q.cause as string),
-        eb(sql`${q.cause}`, '=', sql`any(a.secondary_causes)`),
-      ]),
-    );
-  if (q.migrant !== undefined) query = query.where('p.migrant_worker', '=', q.migrant);
+    .where('h.org_path', '>=', path)
+    .where('h.org_path', '<', subtreeEnd(path));
+  if (q.status) matching = matching.where('h.archive_status', '=', q.status);
+  if (q.category) matching = matching.where('h.archive_category', '=', q.category);
+  if (q.urgency) matching = matching.where('h.archive_urgency', '=', q.urgency);
+  if (q.cause) matching = matching.where(sql<boolean>`${q.cause} = any(h.archive_causes)`);
+  if (q.migrant !== undefined) matching = matching.where('h.head_migrant_worker', '=', q.migrant);
   if (q.q) {
     const text = q.q;
-    const like = containsPattern(text);
-    // Digits search ID numbers (also members'); anything else, names. Without the full view, a
-    // fragment could be probed digit by digit to rebuild the hidden part: only a whole number or
-    // the last four characters (those a masked number shows) may be searched.
-    const fullView = ctx.actor.permissions.includes('person:read_full');
-    const digits = text.toUpperCase();
-    const pattern = fullView
-      ? `%${digits}%`
-      : digits.length === 18
-        ? digits
-        : digits.length === 4
-          ? `%${digits}`
-          : null;
-    if (/^[\dXx]{4,18}$/.test(text) && pattern === null)
-      throw badRequest('Search by the whole ID number or its last four characters', [
-        { path: ['querystring', 'q'], message: '请输入完整身份证号，或其后四位' },
-      ]);
-    query = /^[\dXx]{4,18}$/.test(text)
-      ? query.where((eb) =>
-          eb.or([
-            eb('p.id_number', 'like', pattern as string),
-            eb.exists(
-              eb
-                .selectFrom('household_members as m')
-                .innerJoin('people as mp', 'mp.id', 'm.person_id')
-                .whereRef('m.household_id', '=', 'h.id')
-                .where('mp.id_number', 'like', pattern as string),
-            ),
-          ]),
-        )
-      : query.where('p.name', 'like', like);
+    if (/^[\dXx]{4,18}$/.test(text)) {
+      // ID numbers (heads' and members'). Without the full view, a fragment could be probed digit
+      // by digit to rebuild the hidden part: only a whole number or the last four characters
+      // (those a masked number shows) may be searched. With it: the number's end, or its start
+      // from the birth year on (a shorter start matches a whole district).
+      const id = text.toUpperCase();
+      const fullView = ctx.actor.permissions.includes('person:read_full');
+      if (id.length !== 18 && id.length !== 4 && !fullView)
+        throw badRequest('Search by the whole ID number or its last four characters', [
+          { path: ['querystring', 'q'], message: '请输入完整身份证号，或其后四位' },
+        ]);
+      const reversed = [...id].reverse().join('');
+      const people = ctx.tx
+        .selectFrom('people as p')
+        .select('p.id')
+        .where((eb) =>
+          id.length === 18
+            ? eb('p.id_number', '=', id)
+            : eb.or([
+                eb.and([
+                  eb('p.id_number_reversed', '>=', reversed),
+                  eb('p.id_number_reversed', '<', prefixEnd(reversed)),
+                  eb(eb.fn('starts_with', ['p.id_number_reversed', eb.val(reversed)]), '=', true),
+                ]),
+                ...(fullView && id.length >= 10
+                  ? [
+                      eb.and([
+                        eb('p.id_number', '>=', id),
+                        eb('p.id_number', '<', prefixEnd(id)),
+                        eb(eb.fn('starts_with', ['p.id_number', eb.val(id)]), '=', true),
+                      ]),
+                    ]
+                  : []),
+              ]),
+        );
+      matching = matching.where('h.id', 'in', (eb) =>
+        eb
+          .selectFrom('households as hh')
+          .select('hh.id')
+          .where('hh.head_person_id', 'in', people)
+          .unionAll(
+            eb
+              .selectFrom('household_members as m')
+              .select('m.household_id as id')
+              .where('m.person_id', 'in', people),
+          ),
+      );
+    } else {
+      // A name: LIKE cannot use an index under row-level security (it is not leakproof), = can:
+      // the households holding each two-character piece, then LIKE on those few.
+      for (const gram of nameGrams(text))
+        matching = matching.where('h.id', 'in', (eb) =>
+          eb.selectFrom('household_name_grams as g').select('g.household_id').where('g.gram', '=', gram),
+        );
+      matching = matching.where('h.head_name', 'like', containsPattern(text));
+    }
   }
-  const { total } = await query
-    .select((eb) => eb.fn.countAll<number>().as('total'))
+  const { n } = await ctx.tx
+    .selectFrom(
+      matching
+        .select(sql<number>`1`.as('one'))
+        .limit(HOUSEHOLD_LIST_COUNT_CAP + 1)
+        .as('m'),
+    )
+    .select((eb) => eb.fn.countAll<number>().as('n'))
     .executeTakeFirstOrThrow();
-  const rows = await query
+  // The page's ids in the list's order (one index), then what is shown of those rows only.
+  const page = matching
+    .select('h.id')
+    .orderBy('h.org_path')
+    .orderBy('h.head_name')
+    .orderBy('h.id')
+    .limit(q.pageSize)
+    .offset((q.page - 1) * q.pageSize);
+  const rows = await ctx.tx
+    .selectFrom(page.as('pg'))
+    .innerJoin('households as h', 'h.id', 'pg.id')
+    .innerJoin('people as p', 'p.id', 'h.head_person_id')
+    .innerJoin('orgs as o', 'o.id', 'h.org_id')
     .select((eb) => [
       'h.id',
       'o.code as org_code',
       'o.name as org_name',
-      'p.name as head_name',
+      'h.head_name',
       'p.id_number',
-      'p.migrant_worker',
+      'h.head_migrant_worker',
       'h.survey_date',
-      'a.status',
-      'a.category',
-      'a.primary_cause',
-      'a.urgency',
+      'h.archive_status',
+      'h.archive_category',
+      'h.archive_causes',
+      'h.archive_urgency',
       eb
         .selectFrom('household_members as m')
         .whereRef('m.household_id', '=', 'h.id')
         .select((e) => e.fn.countAll<number>().as('n'))
         .as('members'),
     ])
-    .orderBy('o.path')
-    .orderBy('p.name')
+    .orderBy('h.org_path')
+    .orderBy('h.head_name')
     .orderBy('h.id')
-    .limit(q.pageSize)
-    .offset((q.page - 1) * q.pageSize)
     .execute();
   return {
-    total,
+    total: Math.min(n, HOUSEHOLD_LIST_COUNT_CAP),
+    totalIsLowerBound: n > HOUSEHOLD_LIST_COUNT_CAP,
     items: rows.map((r) => ({
       id: r.id,
       orgCode: r.org_code,
@@ -342,11 +390,11 @@ export async function listHouseholds(
       headName: r.head_name,
       headIdMasked: maskResidentId(r.id_number),
       size: 1 + Number(r.members ?? 0),
-      migrantWorker: r.migrant_worker,
-      status: r.status ?? null,
-      category: (r.category ?? null) as ArchiveCategory | null,
-      primaryCause: (r.primary_cause ?? null) as HardshipCause | null,
-      urgency: (r.urgency ?? null) as Urgency | null,
+      migrantWorker: r.head_migrant_worker,
+      status: r.archive_status,
+      category: r.archive_category as ArchiveCategory | null,
+      primaryCause: (r.archive_causes[0] ?? null) as HardshipCause | null,
+      urgency: r.archive_urgency as Urgency | null,
       surveyDate: r.survey_date ?? null,
     })),
   };

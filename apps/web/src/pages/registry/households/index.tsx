@@ -330,7 +330,11 @@ export default function HouseholdsPage() {
             total: list.data?.total ?? 0,
             showSizeChanger: true,
             pageSizeOptions: PAGE_SIZES,
-            showTotal: (total) => t('common.total', { total }),
+            // Past the count's cap the server says "at least" (ADR 0012): so does the page.
+            showTotal: (total) =>
+              list.data?.totalIsLowerBound
+                ? t('registry.totalAtLeast', { total: total.toLocaleString('en') })
+                : t('common.total', { total }),
             onChange: (page, pageSize) => update({ page: pageSize !== params.pageSize ? 1 : page, pageSize }),
           }}
         />
