@@ -13,6 +13,8 @@ declare module 'autocannon' {
     overallRate?: number;
     method?: string;
     headers?: Record<string, string>;
+    /** Requests sent in turn by each connection (path, method, headers...). */
+    requests?: { method?: string; path?: string; headers?: Record<string, string>; body?: string }[];
   }
 
   interface Histogram {
