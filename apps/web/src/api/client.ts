@@ -73,6 +73,8 @@ export function queryString(params: Record<string, QueryValue>): string {
 
 interface RequestOptions {
   body?: unknown;
+  /** Bytes sent as they are (a file), with their media type, instead of a JSON body. */
+  raw?: { body: Blob | ArrayBuffer; contentType: string };
   /** Do not treat a 401 as the end of the session (the login call). */
   skipAuthRedirect?: boolean;
   signal?: AbortSignal | undefined;
@@ -90,51 +92,93 @@ export async function request<T>(method: string, path: string, options: RequestO
   const headers: Record<string, string> = { accept: 'application/json' };
   const init: RequestInit = { method, credentials: 'same-origin', headers };
   if (options.signal) init.signal = options.signal;
-  if (options.body !== undefined) {
+  if (options.raw) {
+    headers['content-type'] = options.raw.contentType;
+    init.body = options.raw.body;
+  } else if (options.body !== undefined) {
     headers['content-type'] = 'application/json';
     init.body = JSON.stringify(options.body);
   }
 
-  let response: Response;
+  const response = await send(path, init);
+  const text = response.status === 204 ? '' : await response.text();
+  const data = parseJson(text);
+  if (!response.ok) throw failure(response, data, options.skipAuthRedirect);
+  return data as T;
+}
+
+async function send(path: string, init: RequestInit): Promise<Response> {
   try {
-    response = await fetch(path, init);
+    return await fetch(path, init);
   } catch (cause) {
     if (cause instanceof DOMException && cause.name === 'AbortError') throw cause;
     throw new ApiError({ status: 0, code: 'network', message: String(cause) });
   }
+}
 
-  const text = response.status === 204 ? '' : await response.text();
-  let data: unknown = null;
-  if (text) {
+function parseJson(text: string): unknown {
+  if (!text) return null;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}
+
+/** The ApiError of a failed response (its body parsed as JSON or null); a 401 ends the session. */
+function failure(response: Response, data: unknown, skipAuthRedirect = false): ApiError {
+  const parsed = ErrorBody.safeParse(data);
+  const error = parsed.success
+    ? new ApiError({
+        status: response.status,
+        code: parsed.data.error.code,
+        message: parsed.data.error.message,
+        details: parsed.data.error.details,
+        requestId: parsed.data.error.requestId,
+        retryAfter: parseRetryAfter(response.headers.get('retry-after')),
+      })
+    : new ApiError({
+        status: response.status,
+        code: response.status >= 500 ? 'internal' : 'unknown',
+        message: `${response.status} ${response.statusText}`,
+        requestId: response.headers.get('x-request-id') ?? undefined,
+        retryAfter: parseRetryAfter(response.headers.get('retry-after')),
+      });
+  if (response.status === 401 && !skipAuthRedirect) onUnauthenticated();
+  return error;
+}
+
+/** The file name a response offers (RFC 6266 `filename*=UTF-8''…` first, then `filename="…"`). */
+function offeredName(disposition: string | null): string | undefined {
+  if (!disposition) return undefined;
+  const extended = /filename\*\s*=\s*UTF-8''([^;]+)/i.exec(disposition);
+  if (extended?.[1]) {
     try {
-      data = JSON.parse(text);
+      return decodeURIComponent(extended[1].trim());
     } catch {
-      data = null;
+      // A malformed name: fall back to the plain one.
     }
   }
+  return /filename\s*=\s*"?([^";]+)"?/i.exec(disposition)?.[1];
+}
 
-  if (!response.ok) {
-    const parsed = ErrorBody.safeParse(data);
-    const error = parsed.success
-      ? new ApiError({
-          status: response.status,
-          code: parsed.data.error.code,
-          message: parsed.data.error.message,
-          details: parsed.data.error.details,
-          requestId: parsed.data.error.requestId,
-          retryAfter: parseRetryAfter(response.headers.get('retry-after')),
-        })
-      : new ApiError({
-          status: response.status,
-          code: response.status >= 500 ? 'internal' : 'unknown',
-          message: `${response.status} ${response.statusText}`,
-          requestId: response.headers.get('x-request-id') ?? undefined,
-          retryAfter: parseRetryAfter(response.headers.get('retry-after')),
-        });
-    if (response.status === 401 && !options.skipAuthRedirect) onUnauthenticated();
-    throw error;
-  }
-  return data as T;
+/**
+ * Downloads a file from the API and hands it to the browser as a download, with the name the server
+ * offers (or `fallbackName`). Failures are the same ApiError as `request`'s.
+ */
+export async function download(path: string, fallbackName: string): Promise<void> {
+  const response = await send(path, { method: 'GET', credentials: 'same-origin' });
+  if (!response.ok) throw failure(response, parseJson(await response.text()));
+  const blob = await response.blob();
+  const url = URL.createObjectURL(blob);
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = offeredName(response.headers.get('content-disposition')) ?? fallbackName;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  // Give the browser time to start the download before the object URL goes.
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
 }
 
 export const api = {
@@ -142,4 +186,7 @@ export const api = {
   post: <T>(path: string, body?: unknown, options: Omit<RequestOptions, 'body'> = {}) =>
     request<T>('POST', path, { ...options, body }),
   patch: <T>(path: string, body: unknown) => request<T>('PATCH', path, { body }),
+  /** POST a file (or bytes) as the body itself, not as JSON. */
+  upload: <T>(path: string, body: Blob | ArrayBuffer, contentType: string) =>
+    request<T>('POST', path, { raw: { body, contentType } }),
 };

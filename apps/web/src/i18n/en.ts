@@ -43,6 +43,7 @@ const en: Messages = {
     users: 'Users',
     audit: 'Audit log',
     due: 'Visits and reviews due',
+    import: 'Import survey',
   },
   header: {
     scope: 'Scope: {{name}} ({{code}})',
@@ -177,6 +178,9 @@ const en: Messages = {
   registry: {
     pageTitle: 'Hardship archives',
     create: 'New household archive',
+    import: 'Import survey',
+    export: 'Export to Excel',
+    exportHint: 'The households matching the filters, with the import headers',
     filterOrg: 'Union code',
     filterStatus: 'Status',
     filterCategory: 'Category',
@@ -186,7 +190,7 @@ const en: Messages = {
     filterText: 'Name or ID fragment',
     filterTextHint:
       'A name or part of it; or an ID number: whole, its last digits (4 or more) or its first digits (10 or more)',
-    totalAtLeast:    totalAtLeast: 'More than {{total}}: narrow the filters',
+    totalAtLeast: 'More than {{total}}: narrow the filters',
     noArchive: 'No archive',
     notClassified: 'Not classified',
     fields: {
@@ -430,6 +434,79 @@ const en: Messages = {
     resolvedOn: 'Settled on',
     resolved: 'Objection settled',
     resolvedLine: 'Settled on {{date}}:',
+  },
+  surveyImport: {
+    pageTitle: 'Import a survey workbook',
+    open: 'Import survey',
+    stepUpload: 'Upload',
+    stepPreview: 'Check',
+    stepImport: 'Import',
+    stepUploadHint: 'Choose an .xlsx workbook',
+    stepPreviewHint: 'Every problem listed, nothing saved',
+    stepImportHint: 'Rows without problems saved',
+    drop: 'Click or drag a file here to upload',
+    dropHint: 'The hardship survey workbook (困难职工摸底调查表), .xlsx, up to {{mb}} MB',
+    uploading: 'Uploading {{name}}…',
+    template: 'Download the empty template',
+    instructionsTitle: 'How to fill it in',
+    instructions: {
+      sheets:
+        'Sheet 家庭: one row a household. Sheet 家庭成员: one row a member other than the head, linked to the household by the column 户主身份证号.',
+      headers:
+        'Headers as in the template (matched by their text: columns may come in any order, extra columns are ignored).',
+      idText:
+        'Format ID number columns as text, so that the spreadsheet does not turn them into scientific notation or drop a final X.',
+      values:
+        'Money in yuan, the whole household over a year, at most two decimals; dates as 2014-09-30; yes/no as 是 or 否.',
+      safe: 'The upload is checked first: every problem is listed by sheet, row and column, and nothing is saved until you confirm. Importing the same file again registers nothing twice.',
+    },
+    notXlsx: 'Please upload an .xlsx workbook (in the spreadsheet program, “Save as” Excel workbook)',
+    tooLarge: 'The file is larger than {{mb}} MB: split it into several files',
+    file: 'File: {{name}}',
+    queued: 'Waiting to be processed…',
+    starting: 'Reading the file…',
+    checking: 'Checking “{{sheet}}”: {{rows}} rows read',
+    importing: 'Importing “{{sheet}}”: {{rows}} rows read',
+    retrying: 'Interrupted; trying again shortly (attempt {{attempt}}): {{error}}',
+    failedTitle: 'Processing failed',
+    failedHint:
+      'The file may be damaged or not a survey workbook. Check it and upload it again; if the problem persists, give the request id to your administrator.',
+    pollFailed: 'Progress is unavailable for the moment; asking again',
+    households: 'Households',
+    members: 'Members',
+    wouldImport: 'To add',
+    wouldUpdate: 'To update',
+    wouldReject: 'Left out (problems)',
+    imported: 'Added',
+    updated: 'Updated',
+    rejected: 'Not imported',
+    previewClean: 'Checked: no problems found. Confirm to import the figures above.',
+    previewProblems_one:
+      '{{count}} problem found; rows with problems will not be imported. Correct the file and upload it again, or import the rows without problems now.',
+    previewProblems_other:
+      '{{count}} problems found; rows with problems will not be imported. Correct the file and upload it again, or import the rows without problems now.',
+    nothingToImport: 'No row can be imported. Correct the file as listed below and upload it again.',
+    problemsTitle: 'Problems ({{n}})',
+    warningsTitle: 'Notes, the import is not affected ({{n}})',
+    notListed:
+      '{{n}} more problems are not listed (only the first {{listed}} are). Correct these first and upload again.',
+    allSheets: 'All ({{count}})',
+    sheetCount: '{{sheet}} ({{count}})',
+    sheet: 'Sheet',
+    row: 'Row',
+    column: 'Column',
+    message: 'Problem',
+    wholeSheet: 'Whole sheet',
+    commit: 'Confirm import',
+    commitDisabled: 'No row can be imported',
+    reupload: 'Upload again',
+    doneTitle: 'Import finished',
+    doneProblems_one:
+      'The row of {{count}} problem was not imported (listed below). Correct the file and import it again: what was imported is not registered twice.',
+    doneProblems_other:
+      'The rows of {{count}} problems were not imported (listed below). Correct the file and import them again: what was imported is not registered twice.',
+    toList: 'Open the household archive',
+    another: 'Import another file',
   },
   householdPrint: {
     pageTitle: 'Print archive form',

@@ -2,6 +2,7 @@ import {
   ApartmentOutlined,
   AuditOutlined,
   HomeOutlined,
+  ImportOutlined,
   ScheduleOutlined,
   SolutionOutlined,
   TeamOutlined,
@@ -35,6 +36,13 @@ export const MENU: readonly MenuEntry[] = [
     icon: <SolutionOutlined />,
     labelKey: 'menu.households',
     permission: 'registry:read',
+  },
+  {
+    key: 'import',
+    path: '/registry/import',
+    icon: <ImportOutlined />,
+    labelKey: 'menu.import',
+    permission: 'registry:write',
   },
   {
     key: 'due',

@@ -1,4 +1,4 @@
-import { PlusOutlined } from '@ant-design/icons';
+import { DownloadOutlined, ImportOutlined, PlusOutlined } from '@ant-design/icons';
 import {
   ARCHIVE_CATEGORIES,
   ARCHIVE_STATUSES,
@@ -20,15 +20,18 @@ import {
   Table,
   type TableColumnsType,
   Tag,
+  Tooltip,
   Typography,
 } from 'antd';
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useSearchParams } from 'react-router';
+import { exportHouseholds } from '../../../api/imports';
 import { type HouseholdListParams, useHouseholds } from '../../../api/registry';
 import { OrgCodeInput } from '../../../components/OrgCodeInput';
 import { usePermissions } from '../../../lib/access';
 import { formatDate } from '../../../lib/format';
+import { showError } from '../../../lib/notify';
 import { usePageTitle } from '../../../lib/page-title';
 import {
   codeOptions,
@@ -133,6 +136,15 @@ export default function HouseholdsPage() {
       page: 1,
     });
 
+  // The export is of the list as filtered now (not only the page shown), with the import headers.
+  const [exporting, setExporting] = useState(false);
+  const exportList = () => {
+    setExporting(true);
+    exportHouseholds(params)
+      .catch(showError)
+      .finally(() => setExporting(false));
+  };
+
   const none = <Typography.Text type="secondary">{t('common.none')}</Typography.Text>;
 
   const columns: TableColumnsType<HouseholdSummary> = [
@@ -208,16 +220,39 @@ export default function HouseholdsPage() {
     <>
       <div className="page-header">
         <Typography.Title level={4}>{t('registry.pageTitle')}</Typography.Title>
-        {can('registry:write') ? (
-          <Button
-            type="primary"
-            icon={<PlusOutlined />}
-            onClick={() => void navigate('/households/new')}
-            data-testid="household-create"
-          >
-            {t('registry.create')}
-          </Button>
-        ) : null}
+        <Space wrap>
+          {can('person:read_full') ? (
+            <Tooltip title={t('registry.exportHint')}>
+              <Button
+                icon={<DownloadOutlined />}
+                loading={exporting}
+                onClick={exportList}
+                data-testid="household-export"
+              >
+                {t('registry.export')}
+              </Button>
+            </Tooltip>
+          ) : null}
+          {can('registry:write') ? (
+            <Button
+              icon={<ImportOutlined />}
+              onClick={() => void navigate('/registry/import')}
+              data-testid="household-import"
+            >
+              {t('registry.import')}
+            </Button>
+          ) : null}
+          {can('registry:write') ? (
+            <Button
+              type="primary"
+              icon={<PlusOutlined />}
+              onClick={() => void navigate('/households/new')}
+              data-testid="household-create"
+            >
+              {t('registry.create')}
+            </Button>
+          ) : null}
+        </Space>
       </div>
       <Card>
         <Form<FilterValues>
