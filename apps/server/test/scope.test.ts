@@ -24,6 +24,7 @@ interface Ids {
   xqVisitId: string;
   xqPersonId: string;
   xqUploadId: string;
+  xqCandidateId: string;
 }
 let ids: Ids;
 const routes: { method: string; url: string; access: string }[] = [];
@@ -101,7 +102,15 @@ beforeAll(async () => {
     })
     .returning('id')
     .executeTakeFirstOrThrow();
+  // A possible duplicate of 640104's (its head and member, paired by hand): what the queue shows.
+  const [personA, personB] = [detail.json().head.id, detail.json().members[0].id].sort();
+  const candidate = await t.db.kysely
+    .insertInto('duplicate_candidates')
+    .values({ person_a: personA, person_b: personB, reason: 'same_phone', org_id: xq.id })
+    .returning('id')
+    .executeTakeFirstOrThrow();
   ids = {
+    xqCandidateId: candidate.id,
     xqUploadId: upload.id,
     xqPersonId: detail.json().head.id,
     xqUserId,
@@ -277,6 +286,23 @@ const PROBES: Record<string, Probe> = {
     payload: { findings: 'x' },
     expect: [404],
   }),
+  'GET /api/v1/registry/duplicates': () => ({
+    method: 'GET',
+    url: '/api/v1/registry/duplicates',
+    expect: [200],
+  }),
+  'POST /api/v1/registry/duplicates/:id/dismiss': (ids) => ({
+    method: 'POST',
+    url: `/api/v1/registry/duplicates/${ids.xqCandidateId}/dismiss`,
+    payload: { note: 'x' },
+    expect: [404],
+  }),
+  'POST /api/v1/registry/duplicates/:id/merge': (ids) => ({
+    method: 'POST',
+    url: `/api/v1/registry/duplicates/${ids.xqCandidateId}/merge`,
+    payload: { keep: ids.xqPersonId },
+    expect: [404],
+  }),
   'GET /api/v1/jobs/:id': (ids) => ({ method: 'GET', url: `/api/v1/jobs/${ids.xqJobId}`, expect: [404] }),
   // An upload of one's own is one's own scope; the probe sends a file that is not a workbook.
   'POST /api/v1/imports/survey': () => ({
@@ -290,6 +316,12 @@ const PROBES: Record<string, Probe> = {
     method: 'POST',
     url: `/api/v1/imports/survey/${ids.xqUploadId}/commit`,
     expect: [404],
+  }),
+  // The outsider's export is its own scope's (empty of 640104: imports.test.ts reads it back).
+  'GET /api/v1/exports/households.xlsx': () => ({
+    method: 'GET',
+    url: '/api/v1/exports/households.xlsx',
+    expect: [200],
   }),
   'GET /api/v1/imports/survey/template.xlsx': () => ({
     method: 'GET',
@@ -388,6 +420,19 @@ describe('every route declares its access and keeps to the scope', () => {
       headers: { cookie: insider },
     });
     expect(visits.json().map((v: { id: string }) => v.id)).toContain(ids.xqVisitId);
+    const queue = await t.app.inject({ url: '/api/v1/registry/duplicates', headers: { cookie: insider } });
+    expect(queue.json().items.map((i: { id: string }) => i.id)).toEqual([ids.xqCandidateId]);
+    const outsiderQueue = await t.app.inject({
+      url: '/api/v1/registry/duplicates',
+      headers: { cookie: outsider },
+    });
+    expect(outsiderQueue.json()).toEqual({ items: [], total: 0 });
+    const candidate = await t.db.kysely
+      .selectFrom('duplicate_candidates')
+      .select('status')
+      .where('id', '=', ids.xqCandidateId)
+      .executeTakeFirstOrThrow();
+    expect(candidate.status).toBe('open');
     const user = await t.app.inject({ url: `/api/v1/users/${xqUserId}`, headers: { cookie: insider } });
     expect(user.json()).toMatchObject({ displayName: '李帮扶', active: true });
   });

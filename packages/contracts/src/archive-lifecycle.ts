@@ -1,10 +1,13 @@
 import type { Permission } from './access';
+import type { ArchiveOrigin } from './registry-codes';
 
 /**
  * The life cycle of a hardship archive (DOMAIN.md, filing steps): surveyed → applied → first
  * review → home visit → finances verified → publicity → archived → exited, with returned (sent
  * back for correction) and refused on the way. Defined once: the server enforces it, the pages
- * offer only the actions it allows.
+ * offer only the actions it allows. An exited or refused archive is closed for good: a household
+ * back in hardship, or surveyed again after a refusal, gets a new archive (`opens`) that points to
+ * it, so that history is never rewritten (ADR 0014).
  */
 export const ARCHIVE_STATUSES = [
   { code: 'surveyed', zh: '已摸底', en: 'Surveyed' },
@@ -30,6 +33,11 @@ export interface ArchiveAction {
   permission: Permission;
   /** What the step must record besides its date, user and comment. */
   requires?: readonly ('exitReason' | 'publicityEnded')[];
+  /**
+   * The step leaves this archive as it is and opens a new one of the household, in `to`, with
+   * this origin and `previous_archive_id` set to this one.
+   */
+  opens?: ArchiveOrigin;
 }
 
 const IN_PROCESS: readonly ArchiveStatus[] = [
@@ -123,6 +131,28 @@ export const ARCHIVE_ACTIONS = [
     to: 'exited',
     permission: 'registry:approve',
     requires: ['exitReason'],
+  },
+  {
+    // 返困: an exited household back in hardship. Its exited archive stays; a new one starts at the
+    // survey, origin 返困 (issue 3: "reopening an exited household creates a 返困 archive").
+    code: 'reopen',
+    zh: '返困，重新建档',
+    en: 'Back in hardship: reopen',
+    from: ['exited'],
+    to: 'surveyed',
+    permission: 'registry:write',
+    opens: 'relapsed',
+  },
+  {
+    // A refusal decides one application, not the household's future: when its situation changes it
+    // is surveyed again, in a new archive (新增: it never was archived, so it cannot be 返困).
+    code: 'resurvey',
+    zh: '重新摸底',
+    en: 'Survey again',
+    from: ['refused'],
+    to: 'surveyed',
+    permission: 'registry:write',
+    opens: 'new',
   },
 ] as const satisfies readonly ArchiveAction[];
 export type ArchiveActionCode = (typeof ARCHIVE_ACTIONS)[number]['code'];

@@ -1,6 +1,7 @@
 export * from './access';
 export * from './archive-lifecycle';
 export * from './audit';
+export * from './duplicates';
 export * from './errors';
 export * from './imports';
 export * from './jobs';

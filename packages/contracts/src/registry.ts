@@ -202,12 +202,22 @@ export const Archive = z
     exitedOn: CalendarDateText.nullable(),
     exitReason: codes(EXIT_REASONS).nullable(),
     nextReviewOn: CalendarDateText.nullable(),
+    /** The exited (返困) or refused archive this one follows. */
+    previousArchiveId: z.uuid().nullable(),
     steps: z.array(ArchiveStep),
     /** What the signed-in user may do next. */
     allowedActions: z.array(z.string()),
   })
   .meta({ id: 'Archive' });
 export type Archive = z.infer<typeof Archive>;
+
+/** An earlier archive of the household, closed (exited or refused): history, with its steps. */
+export const PastArchive = Archive.omit({
+  publicityEndsOn: true,
+  nextReviewOn: true,
+  allowedActions: true,
+}).meta({ id: 'PastArchive' });
+export type PastArchive = z.infer<typeof PastArchive>;
 
 export const PersonView = z.object({
   id: z.uuid(),
@@ -245,6 +255,8 @@ export const HouseholdDetail = z
     surveyDate: CalendarDateText.nullable(),
     surveyor: z.string().nullable(),
     archive: Archive.nullable(),
+    /** The household's earlier archives, newest first (the current one is `archive`). */
+    previousArchives: z.array(PastArchive),
     fullView: z.boolean(),
   })
   .meta({ id: 'HouseholdDetail' });

@@ -21,10 +21,14 @@ const LEGAL: Record<ArchiveStatus, Partial<Record<string, ArchiveStatus>>> = {
   finances_verified: { publicise: 'publicity', return: 'returned', refuse: 'refused' },
   publicity: { archive: 'archived', return: 'returned', refuse: 'refused' },
   archived: { review: 'archived', exit: 'exited' },
-  exited: {},
+  // A closed archive stays closed: these two open a new archive of the household (see OPENS).
+  exited: { reopen: 'surveyed' },
   returned: { apply: 'applied', refuse: 'refused' },
-  refused: {},
+  refused: { resurvey: 'surveyed' },
 };
+
+/** The steps that open a new archive instead of moving the one they are taken on, with its origin. */
+const OPENS: Partial<Record<string, string>> = { reopen: 'relapsed', resurvey: 'new' };
 
 describe('the archive life cycle', () => {
   it('allows exactly the legal steps from every status, and refuses every other', () => {
@@ -32,7 +36,11 @@ describe('the archive life cycle', () => {
       for (const { code: action } of ARCHIVE_ACTIONS) {
         const result = takeStep(status, action, manager, facts);
         const legal = LEGAL[status][action];
-        if (legal) expect(result, `${status} --${action}-->`).toEqual({ ok: true, to: legal });
+        const opens = OPENS[action];
+        if (legal)
+          expect(result, `${status} --${action}-->`).toEqual(
+            opens ? { ok: true, to: legal, opens } : { ok: true, to: legal },
+          );
         else
           expect(result, `${status} --${action}-->`).toMatchObject({
             ok: false,
@@ -75,6 +83,25 @@ describe('the archive life cycle', () => {
     expect(on('2015-05-12', { publicityWorkingDays: 7 })).toMatchObject({
       ok: false,
       refusal: { endsOn: '2015-05-13' },
+    });
+  });
+
+  it('reopens an exited household as 返困 and surveys a refused one again, for those who may write', () => {
+    expect(allowedActions('exited', caseworker)).toEqual(['reopen']);
+    expect(allowedActions('refused', caseworker)).toEqual(['resurvey']);
+    expect(allowedActions('exited', auditor)).toEqual([]);
+    expect(takeStep('exited', 'reopen', caseworker, { today: '2015-06-01' })).toEqual({
+      ok: true,
+      to: 'surveyed',
+      opens: 'relapsed',
+    });
+    // Only a closed archive: an open one has its own way forward, a refused one is not 返困.
+    expect(takeStep('archived', 'reopen', manager, facts)).toMatchObject({ ok: false });
+    expect(takeStep('refused', 'reopen', manager, facts)).toMatchObject({ ok: false });
+    expect(takeStep('exited', 'resurvey', manager, facts)).toMatchObject({ ok: false });
+    expect(takeStep('exited', 'reopen', auditor, facts)).toEqual({
+      ok: false,
+      refusal: { code: 'not_permitted', permission: 'registry:write' },
     });
   });
 

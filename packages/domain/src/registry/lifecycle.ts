@@ -1,6 +1,7 @@
 import {
   ARCHIVE_ACTIONS,
   type ArchiveActionCode,
+  type ArchiveOrigin,
   type ArchiveStatus,
   type ExitReason,
   type Permission,
@@ -44,14 +45,16 @@ export function publicityEndsOn(start: CalendarDate, workingDays = 5) {
 
 /**
  * Whether one step of the life cycle may be taken now, and where it leads. Pure: the service
- * supplies the facts (dates, objections) and records the step with its user and comment.
+ * supplies the facts (dates, objections) and records the step with its user and comment. With
+ * `opens`, the step leaves the archive as it is and opens a new one in `to` with that origin
+ * (返困 after an exit, a new survey after a refusal).
  */
 export function takeStep(
   status: ArchiveStatus,
   action: ArchiveActionCode,
   permissions: readonly string[],
   facts: StepFacts,
-): { ok: true; to: ArchiveStatus } | { ok: false; refusal: StepRefusal } {
+): { ok: true; to: ArchiveStatus; opens?: ArchiveOrigin } | { ok: false; refusal: StepRefusal } {
   const def = ARCHIVE_ACTIONS.find((a) => a.code === action);
   if (!def || !(def.from as readonly ArchiveStatus[]).includes(status))
     return { ok: false, refusal: { code: 'illegal_transition', from: status, action } };
@@ -74,5 +77,5 @@ export function takeStep(
   }
   if (requires.includes('exitReason') && !facts.exitReason)
     return { ok: false, refusal: { code: 'exit_reason_required' } };
-  return { ok: true, to: def.to };
+  return 'opens' in def ? { ok: true, to: def.to, opens: def.opens } : { ok: true, to: def.to };
 }

@@ -1,10 +1,12 @@
 import type {
   ArchiveActionCode,
+  ArchiveOrigin,
   ArchiveStatus,
   ArchiveStepInput,
   ExitReason,
   HouseholdDetail,
 } from '@niangjia/contracts';
+import { isUniqueViolation, sql } from '@niangjia/db';
 import {
   addDays,
   addYears,
@@ -23,15 +25,30 @@ type Person = HouseholdDetail['head'];
 /** Publicity lasts at least this many working days (a policy parameter once issue 4 lands). */
 const PUBLICITY_WORKING_DAYS = 5;
 
-async function currentArchive(ctx: Ctx, householdId: string) {
+/** The current archive of a household is its newest (as niangjia_current_archive in migration 0011). */
+async function currentArchiveId(ctx: Ctx, householdId: string): Promise<string | undefined> {
+  const row = await ctx.tx
+    .selectFrom('archives')
+    .select('id')
+    .where('household_id', '=', householdId)
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return row?.id;
+}
+
+/** Every archive of a household, newest first: the current one, then its history. */
+function archivesOf(ctx: Ctx, householdId: string) {
   return ctx.tx
     .selectFrom('archives')
     .selectAll()
     .where('household_id', '=', householdId)
     .orderBy('created_at', 'desc')
-    .limit(1)
-    .executeTakeFirst();
+    .orderBy('id', 'desc')
+    .execute();
 }
+type ArchiveRow = Awaited<ReturnType<typeof archivesOf>>[number];
 
 /**
  * A household with its people, survey figures and current archive. ID numbers are masked unless
@@ -113,15 +130,46 @@ export async function getHousehold(ctx: Ctx, id: string, { full = false } = {}):
     income.educationCostFen +
     income.housingCostFen +
     income.otherRigidCostFen;
-  const a = await currentArchive(ctx, id);
-  const steps = a
+  const archives = await archivesOf(ctx, id);
+  const steps = archives.length
     ? await ctx.tx
         .selectFrom('archive_steps')
         .selectAll()
-        .where('archive_id', '=', a.id)
+        .where(
+          'archive_id',
+          'in',
+          archives.map((x) => x.id),
+        )
         .orderBy('id')
         .execute()
     : [];
+  const [a, ...previous] = archives;
+  const archiveView = (x: ArchiveRow) => ({
+    id: x.id,
+    status: x.status as ArchiveStatus,
+    category: x.category as ArchiveView['category'],
+    origin: x.origin as ArchiveView['origin'],
+    primaryCause: x.primary_cause as ArchiveView['primaryCause'],
+    secondaryCauses: x.secondary_causes as ArchiveView['secondaryCauses'],
+    urgency: x.urgency as ArchiveView['urgency'],
+    openedOn: x.opened_on,
+    publicityStartedOn: x.publicity_started_on,
+    archivedOn: x.archived_on,
+    exitedOn: x.exited_on,
+    exitReason: x.exit_reason as ExitReason | null,
+    previousArchiveId: x.previous_archive_id,
+    steps: steps
+      .filter((s) => s.archive_id === x.id)
+      .map((s) => ({
+        action: s.action,
+        fromStatus: s.from_status as ArchiveStatus | null,
+        toStatus: s.to_status as ArchiveStatus,
+        onDate: s.on_date,
+        at: s.at.toISOString(),
+        username: s.username,
+        comment: s.comment,
+      })),
+  });
   return {
     id: h.id,
     orgCode: h.org_code,
@@ -147,34 +195,15 @@ export async function getHousehold(ctx: Ctx, id: string, { full = false } = {}):
     fullView: full,
     archive: a
       ? {
-          id: a.id,
-          status: a.status as ArchiveStatus,
-          category: a.category as ArchiveView['category'],
-          origin: a.origin as ArchiveView['origin'],
-          primaryCause: a.primary_cause as ArchiveView['primaryCause'],
-          secondaryCauses: a.secondary_causes as ArchiveView['secondaryCauses'],
-          urgency: a.urgency as ArchiveView['urgency'],
-          openedOn: a.opened_on,
-          publicityStartedOn: a.publicity_started_on,
+          ...archiveView(a),
           publicityEndsOn: a.publicity_started_on
             ? publicityEndsOn(a.publicity_started_on, PUBLICITY_WORKING_DAYS).date
             : null,
-          archivedOn: a.archived_on,
-          exitedOn: a.exited_on,
-          exitReason: a.exit_reason as ExitReason | null,
           nextReviewOn: a.next_review_on,
-          steps: steps.map((s) => ({
-            action: s.action,
-            fromStatus: s.from_status as ArchiveStatus | null,
-            toStatus: s.to_status as ArchiveStatus,
-            onDate: s.on_date,
-            at: s.at.toISOString(),
-            username: s.username,
-            comment: s.comment,
-          })),
           allowedActions: allowedActions(a.status as ArchiveStatus, ctx.actor.permissions),
         }
       : null,
+    previousArchives: previous.map(archiveView),
   };
 }
 
@@ -187,7 +216,7 @@ export async function takeArchiveStep(
   archiveId: string,
   input: ArchiveStepInput,
   today: string,
-): Promise<{ status: ArchiveStatus }> {
+): Promise<{ status: ArchiveStatus; archiveId?: string }> {
   // Locked: two steps on one archive at once must not both pass (two archivings, two first visits).
   const a = await ctx.tx
     .selectFrom('archives')
@@ -240,6 +269,7 @@ export async function takeArchiveStep(
     throw conflict(`The step ${input.action} cannot be taken now (${result.refusal.code})`, result.refusal);
   }
   const to = result.to;
+  if (result.opens) return openNextArchive(ctx, a, input, { to, origin: result.opens, onDate });
   const set: Record<string, unknown> = { status: to, updated_at: new Date() };
   if (input.action === 'publicise') set.publicity_started_on = onDate;
   if (input.action === 'archive') {
@@ -287,4 +317,111 @@ export async function takeArchiveStep(
     },
   });
   return { status: to };
+}
+
+/**
+ * A closed archive's household starts again (返困 after an exit, a new survey after a refusal): a
+ * new archive in `to`, pointing to the closed one, which stays exactly as it was (ADR 0014). Its
+ * first step is this one, so the history reads on from the old archive's last step.
+ */
+async function openNextArchive(
+  ctx: Ctx,
+  closed: ArchiveRow,
+  input: ArchiveStepInput,
+  { to, origin, onDate }: { to: ArchiveStatus; origin: ArchiveOrigin; onDate: string },
+): Promise<{ status: ArchiveStatus; archiveId: string }> {
+  // An older closed archive is history: only the household's current one leads on.
+  if ((await currentArchiveId(ctx, closed.household_id)) !== closed.id)
+    throw conflict('Only the current archive of the household can be reopened', {
+      code: 'not_current_archive',
+    });
+  // Its people may belong to another open household by now: one open household per person (issue 3).
+  const h = await ctx.tx
+    .selectFrom('households')
+    .select('head_person_id')
+    .where('id', '=', closed.household_id)
+    .executeTakeFirstOrThrow();
+  const members = await ctx.tx
+    .selectFrom('household_members')
+    .select('person_id')
+    .where('household_id', '=', closed.household_id)
+    .execute();
+  const personIds = [h.head_person_id, ...members.map((m) => m.person_id)];
+  const open = await sql<{ person_id: string; org_code: string; org_name: string }>`
+    select * from niangjia_open_households_of(${personIds}::uuid[])`.execute(ctx.tx);
+  if (open.rows.length > 0) {
+    const names = await ctx.tx
+      .selectFrom('people')
+      .select(['id', 'name'])
+      .where(
+        'id',
+        'in',
+        open.rows.map((r) => r.person_id),
+      )
+      .execute();
+    const nameOf = new Map(names.map((p) => [p.id, p.name]));
+    const people = open.rows.map((r) => ({
+      personId: r.person_id,
+      name: nameOf.get(r.person_id) ?? '',
+      orgCode: r.org_code,
+      orgName: r.org_name,
+    }));
+    throw conflict(
+      `${people.map((p) => `${p.name} (${p.orgName})`).join(', ')} already belong to another open household`,
+      { code: 'person_in_open_household', people },
+    );
+  }
+  let archiveId: string;
+  try {
+    ({ id: archiveId } = await ctx.tx
+      .insertInto('archives')
+      .values({
+        household_id: closed.household_id,
+        org_id: closed.org_id,
+        origin,
+        primary_cause: closed.primary_cause,
+        secondary_causes: closed.secondary_causes,
+        urgency: closed.urgency,
+        status: to,
+        opened_on: onDate,
+        visit_interval_days: closed.visit_interval_days,
+        previous_archive_id: closed.id,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow());
+  } catch (err) {
+    // Two reopenings at once: the partial unique index lets one open archive per household.
+    if (isUniqueViolation(err))
+      throw conflict('The household already has an open archive', { code: 'household_has_open_archive' });
+    throw err;
+  }
+  await ctx.tx
+    .insertInto('archive_steps')
+    .values({
+      archive_id: archiveId,
+      action: input.action,
+      from_status: null,
+      to_status: to,
+      on_date: onDate,
+      user_id: ctx.actor.userId || null,
+      username: ctx.actor.username,
+      comment: input.comment,
+      data: JSON.stringify({ previousArchiveId: closed.id }),
+    })
+    .execute();
+  await audit(ctx, {
+    action: 'create',
+    entity: 'archive',
+    entityId: archiveId,
+    orgId: closed.org_id,
+    after: {
+      householdId: closed.household_id,
+      origin,
+      previousArchiveId: closed.id,
+      status: to,
+      step: input.action,
+      onDate,
+    },
+  });
+  return { status: to, archiveId };
 }

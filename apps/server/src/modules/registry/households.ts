@@ -15,6 +15,7 @@ import type { Ctx } from '../../http/context';
 import { AppError, badRequest, conflict } from '../../http/errors';
 import { audit } from '../audit/service';
 import { findOrg } from '../orgs/service';
+import { detectDuplicates } from './duplicates';
 
 interface FieldIssue {
   path: (string | number)[];
@@ -233,6 +234,7 @@ export async function createHousehold(
       status: 'surveyed',
     },
   });
+  await detectDuplicates(ctx, [headId, ...memberIds]);
   return { id: householdId, archiveId: archive.id };
 }
 
@@ -540,6 +542,7 @@ export async function addMember(
       orgId: household.org_id,
       after: { addedMemberPersonId: personId, relation: m.relation },
     });
+    await detectDuplicates(ctx, [personId]);
     return true;
   }
   await personFor(ctx, { id: ctx.actor.orgId, path: ctx.actor.orgPath }, m, id, source, ['body', 'idNumber']);

@@ -11,6 +11,7 @@ import { maskResidentId } from '@niangjia/domain';
 import type { Ctx } from '../../http/context';
 import { AppError, notFound } from '../../http/errors';
 import { auditRead } from '../audit/service';
+import { recordsMergedInto } from './duplicates';
 
 type Person = PersonDetail;
 
@@ -230,7 +231,8 @@ export async function getPerson(
         .limit(1)
         .as('status'),
     ])
-    .where('h.head_person_id', '=', id)
+    // With the households still headed by records merged into this one (ADR 0014): theirs too.
+    .where('h.head_person_id', 'in', [id, ...(await recordsMergedInto(ctx, id))])
     .execute();
   const memberOf = await ctx.tx
     .selectFrom('household_members as m')

@@ -4,11 +4,16 @@ import {
   ArchiveStatusCode,
   ArchiveStepInput,
   CreateHousehold,
+  DismissDuplicate,
   DueItem,
   DueQuery,
+  DuplicateList,
+  DuplicateListQuery,
   HouseholdDetail,
   HouseholdList,
   HouseholdListQuery,
+  MergeDuplicate,
+  MergeResult,
   Objection,
   PersonDetail,
   RaiseObjection,
@@ -21,10 +26,11 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { getHousehold, takeArchiveStep } from './archives';
 import { listDue, listVisits, recordVisit } from './due';
+import { dismissDuplicate, listDuplicates, mergeDuplicate } from './duplicates';
 import { createHousehold, listHouseholds } from './households';
 import { listObjections, raiseObjection, resolveObjection } from './objections';
-import { archivePeaks } from './reports';
 import { getPerson } from './people';
+import { archivePeaks } from './reports';
 
 export const registryRoutes: FastifyPluginAsyncZod = async (app) => {
   const tags = ['registry'];
@@ -81,8 +87,15 @@ export const registryRoutes: FastifyPluginAsyncZod = async (app) => {
         tags,
         summary: 'Take one step of the archive life cycle (legal transitions only)',
         params: z.object({ id: z.uuid() }),
+        description:
+          'A step that opens a new archive (reopen: 返困 after an exit; resurvey: after a refusal) leaves this one as it is and answers with the new archive as `archiveId`.',
         body: ArchiveStepInput,
-        response: { 200: z.object({ status: ArchiveStatusCode }) },
+        response: {
+          200: z.object({
+            status: ArchiveStatusCode,
+            archiveId: z.uuid().optional().meta({ description: 'The new archive, when the step opened one' }),
+          }),
+        },
       },
     },
     (req) => req.run((ctx) => takeArchiveStep(ctx, req.params.id, req.body, todayInShanghai())),
@@ -189,6 +202,52 @@ export const registryRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     (req) => req.run((ctx) => archivePeaks(ctx, req.query)),
+  );
+  app.get(
+    '/registry/duplicates',
+    {
+      config: { access: 'registry:read' },
+      schema: {
+        tags,
+        summary: 'Possible duplicate people of the scope waiting for review, side by side (masked)',
+        querystring: DuplicateListQuery,
+        response: { 200: DuplicateList },
+      },
+    },
+    (req) => req.run((ctx) => listDuplicates(ctx, req.query)),
+  );
+  app.post(
+    '/registry/duplicates/:id/dismiss',
+    {
+      config: { access: 'registry:approve' },
+      schema: {
+        tags,
+        summary: 'Not the same person: the pair leaves the queue for good (the note is audited)',
+        params: z.object({ id: z.uuid() }),
+        body: DismissDuplicate,
+        response: { 204: z.undefined().describe('Done') },
+      },
+    },
+    async (req, reply) => {
+      await req.run((ctx) => dismissDuplicate(ctx, req.params.id, req.body));
+      return reply.code(204).send();
+    },
+  );
+  app.post(
+    '/registry/duplicates/:id/merge',
+    {
+      config: { access: 'registry:approve' },
+      schema: {
+        tags,
+        summary: 'One person: merge the pair into the record kept; both histories stay',
+        description:
+          'Moves every reference to the other record (household head, memberships) to the kept one in one transaction; the other record stays with `mergedInto`. Refused (409) when the person would be twice in one household or in two open households.',
+        params: z.object({ id: z.uuid() }),
+        body: MergeDuplicate,
+        response: { 200: MergeResult },
+      },
+    },
+    (req) => req.run((ctx) => mergeDuplicate(ctx, req.params.id, req.body)),
   );
   app.post(
     '/visits/:id/record',
