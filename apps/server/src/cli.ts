@@ -195,7 +195,7 @@ function program(): Command {
     .action(async (opts: { org?: string; out: string }) => {
       const { exportSurvey } = await import('./modules/registry/survey-export');
       await withDatabase(config(), 'niangjia export households', async (db) => {
-        const counts = await exportSurvey(opts.out, operatorRunner(db), { orgCode: opts.org });
+        const counts = await exportSurvey(opts.out, operatorRunner(db), { org: opts.org });
         print(`Exported ${counts.households} households and ${counts.members} members to ${opts.out}.`);
       });
     });

@@ -188,3 +188,64 @@ describe('survey import from the browser: upload, preview, import', () => {
     expect(read.ends.map((e) => e.sheet)).toEqual(['家庭', '家庭成员']);
   });
 });
+
+describe('export of a filtered household list', () => {
+  it('writes the filtered households with the import headers, audited, and they import again unchanged', async () => {
+    const { householdInput } = await import('./factories');
+    for (const migrant of [true, false]) {
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/households',
+        headers: { cookie: caseworker },
+        payload: householdInput('640104005', { size: 2, migrant, name: migrant ? '农民工户' : '城镇户' }),
+      });
+      expect(res.statusCode, res.body).toBe(201);
+    }
+    const res = await t.app.inject({
+      url: '/api/v1/exports/households.xlsx?org=640104005&migrant=true',
+      headers: { cookie: caseworker },
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.headers['content-disposition']).toContain("filename*=UTF-8''");
+    const file = dir.path('filtered.xlsx');
+    const { writeFile } = await import('node:fs/promises');
+    await writeFile(file, res.rawPayload);
+    const read = await readAll(file, SURVEY_WORKBOOK);
+    expect(read.issues).toEqual([]);
+    const heads = read.rows
+      .filter((r) => r.sheet === '家庭')
+      .map((r) => (r.values as { headName: string }).headName);
+    expect(heads).toEqual([expect.stringMatching(/^农民工户/)]);
+    expect(read.rows.filter((r) => r.sheet === '家庭成员')).toHaveLength(1);
+    // Re-imported through the browser's way: nothing changes.
+    const up = await upload(file);
+    const preview = await finished(up.json().jobId);
+    expect(preview.result).toMatchObject({
+      households: { imported: 0, updated: 0, rejected: 0 },
+      members: { imported: 0, rejected: 0 },
+      errors: [],
+    });
+    const admin = await t.login('xq-admin');
+    const trail = await t.app.inject({
+      url: '/api/v1/audit?entity=household_export&username=xq-caseworker',
+      headers: { cookie: admin },
+    });
+    expect(trail.json().items).toHaveLength(1);
+  });
+
+  it('is refused without the full view of personal data, and empty outside the scope', async () => {
+    const employment = await t.login('xq-employment');
+    const refused = await t.app.inject({
+      url: '/api/v1/exports/households.xlsx',
+      headers: { cookie: employment },
+    });
+    expect(refused.statusCode).toBe(403);
+    const outsider = await t.login('xx-caseworker', 'outsider-password-2');
+    const res = await t.app.inject({ url: '/api/v1/exports/households.xlsx', headers: { cookie: outsider } });
+    expect(res.statusCode).toBe(200);
+    const file = dir.path('outsider.xlsx');
+    const { writeFile } = await import('node:fs/promises');
+    await writeFile(file, res.rawPayload);
+    expect((await readAll(file, SURVEY_WORKBOOK)).rows).toEqual([]);
+  });
+});

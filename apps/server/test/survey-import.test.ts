@@ -198,7 +198,7 @@ describe('survey export', () => {
       members: { imported: 0, rejected: 0 },
       errors: [],
     });
-    const one = await exportSurvey(dir.path('one.xlsx'), run, { orgCode: '640104004' });
+    const one = await exportSurvey(dir.path('one.xlsx'), run, { org: '640104004' });
     expect(one).toEqual({ households: 1, members: 2 });
   });
 });
@@ -289,7 +289,7 @@ describe('survey import, employers', () => {
     const { exportSurvey } = await import('../src/modules/registry/survey-export');
     const { readAll, SURVEY_WORKBOOK } = await import('../src/modules/registry/workbook');
     const out = dir.path('employers-export.xlsx');
-    await exportSurvey(out, run, { orgCode: '640104001' });
+    await exportSurvey(out, run, { org: '640104001' });
     const rows = (await readAll(out, SURVEY_WORKBOOK)).rows.map((r) => r.values as Record<string, unknown>);
     expect(rows.find((r) => r.headName === '甲一')).toMatchObject({
       employerName: '兴庆某公司',

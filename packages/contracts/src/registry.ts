@@ -120,32 +120,35 @@ export type HouseholdSummary = z.infer<typeof HouseholdSummary>;
  */
 export const HOUSEHOLD_LIST_COUNT_CAP = 1_000;
 
-export const HouseholdListQuery = z
-  .object({
-    org: OrgCode.optional().meta({ description: "This organisation's subtree; default: the user's scope" }),
-    status: ArchiveStatusCode.optional(),
-    category: codes(ARCHIVE_CATEGORIES).optional(),
-    cause: codes(HARDSHIP_CAUSES).optional().meta({ description: 'Primary or secondary cause' }),
-    migrant: z.stringbool().optional(),
-    urgency: codes(URGENCIES).optional(),
-    q: z
-      .string()
-      .trim()
-      .min(1)
-      .max(50)
-      .optional()
-      .meta({
-        description:
-          'A name or a fragment of it; or an ID number: whole, its last four characters, and with person:read_full ' +
-          'also its end (4 or more characters) or its start (10 or more)',
-      }),
-    page: z.coerce.number().int().min(1).default(1),
-    pageSize: z.coerce.number().int().min(1).max(200).default(20),
-  })
-  .refine((q) => q.page * q.pageSize <= HOUSEHOLD_LIST_COUNT_CAP, {
-    path: ['page'],
-    message: `pages reach the first ${HOUSEHOLD_LIST_COUNT_CAP} households: narrow the filters to see further`,
-  });
+/** The household list's filters (also those of its export to a workbook). */
+export const HouseholdFilters = z.object({
+  org: OrgCode.optional().meta({ description: "This organisation's subtree; default: the user's scope" }),
+  status: ArchiveStatusCode.optional(),
+  category: codes(ARCHIVE_CATEGORIES).optional(),
+  cause: codes(HARDSHIP_CAUSES).optional().meta({ description: 'Primary or secondary cause' }),
+  migrant: z.stringbool().optional(),
+  urgency: codes(URGENCIES).optional(),
+  q: z
+    .string()
+    .trim()
+    .min(1)
+    .max(50)
+    .optional()
+    .meta({
+      description:
+        'A name or a fragment of it; or an ID number: whole, its last four characters, and with person:read_full ' +
+        'also its end (4 or more characters) or its start (10 or more)',
+    }),
+});
+export type HouseholdFilters = z.infer<typeof HouseholdFilters>;
+
+export const HouseholdListQuery = HouseholdFilters.extend({
+  page: z.coerce.number().int().min(1).default(1),
+  pageSize: z.coerce.number().int().min(1).max(200).default(20),
+}).refine((q) => q.page * q.pageSize <= HOUSEHOLD_LIST_COUNT_CAP, {
+  path: ['page'],
+  message: `pages reach the first ${HOUSEHOLD_LIST_COUNT_CAP} households: narrow the filters to see further`,
+});
 export type HouseholdListQuery = z.infer<typeof HouseholdListQuery>;
 
 export const HouseholdList = z

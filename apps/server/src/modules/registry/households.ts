@@ -2,6 +2,7 @@ import type {
   ArchiveCategory,
   CreateHousehold,
   HardshipCause,
+  HouseholdFilters,
   HouseholdList,
   HouseholdListQuery,
   MemberInput,
@@ -267,7 +268,11 @@ function nameGrams(fragment: string): string[] {
  * an ID number by a range of an index (its start, or its end through id_number_reversed); the
  * count stops at HOUSEHOLD_LIST_COUNT_CAP. Row-level security applies to every table read.
  */
-export async function listHouseholds(ctx: Ctx, q: HouseholdListQuery): Promise<HouseholdList> {
+/**
+ * The households of the scope matching the list's filters, as a query on `households as h` to
+ * select from (the list pages it; the export walks it in batches).
+ */
+export async function matchingHouseholds(ctx: Ctx, q: HouseholdFilters) {
   // The subtree as a range of the list's index (the policy still decides what is visible in it).
   const path = q.org ? (await findOrg(ctx, q.org)).path : ctx.actor.orgPath;
   let matching = ctx.tx
@@ -338,6 +343,11 @@ export async function listHouseholds(ctx: Ctx, q: HouseholdListQuery): Promise<H
       matching = matching.where('h.head_name', 'like', containsPattern(text));
     }
   }
+  return matching;
+}
+
+export async function listHouseholds(ctx: Ctx, q: HouseholdListQuery): Promise<HouseholdList> {
+  const matching = await matchingHouseholds(ctx, q);
   const { n } = await ctx.tx
     .selectFrom(
       matching

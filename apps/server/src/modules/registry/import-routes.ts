@@ -1,14 +1,22 @@
-import { ImportStarted, MAX_UPLOAD_BYTES, UploadQuery, XLSX_MEDIA_TYPE } from '@niangjia/contracts';
+import {
+  HouseholdFilters,
+  ImportStarted,
+  MAX_UPLOAD_BYTES,
+  UploadQuery,
+  XLSX_MEDIA_TYPE,
+} from '@niangjia/contracts';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { badRequest } from '../../http/errors';
+import { audit } from '../audit/service';
+import { exportSurvey } from './survey-export';
 import { queueSurveyImport, startSurveyImport } from './survey-jobs';
 import { SURVEY_WORKBOOK, writeWorkbook } from './workbook';
 
 /** An .xlsx file is a zip archive: it starts with a local file header. */
 const isZip = (b: Buffer) => b.length >= 4 && b.readUInt32LE(0) === 0x04034b50;
 
-/** The survey workbook from the browser: upload → preview (a dry-run job) → import (a job), and its template. */
+/** The survey workbook from the browser: upload → preview (a dry-run job) → import (a job), its template, and the export of a filtered list. */
 export const importRoutes: FastifyPluginAsyncZod = async (app) => {
   const tags = ['registry'];
   // The browser sends the file itself as the body (no multipart form): read whole, up to the limit.
@@ -81,6 +89,42 @@ export const importRoutes: FastifyPluginAsyncZod = async (app) => {
       return reply
         .type(XLSX_MEDIA_TYPE)
         .header('content-disposition', contentDisposition('困难职工摸底调查表.xlsx'))
+        .send(out);
+    },
+  );
+
+  app.get(
+    '/exports/households.xlsx',
+    {
+      // The workbook holds whole ID numbers: a full view of everyone in it.
+      config: { access: 'person:read_full' },
+      schema: {
+        tags,
+        summary: "The list's households (same filters) as a survey workbook that imports again unchanged",
+        querystring: HouseholdFilters,
+      },
+    },
+    async (req, reply) => {
+      // Recorded before a byte leaves: the export is a full view of everyone in it.
+      await req.run((ctx) =>
+        audit(ctx, {
+          action: 'read',
+          entity: 'household_export',
+          entityId: null,
+          orgId: ctx.actor.orgId,
+          after: { filters: req.query },
+        }),
+      );
+      const { PassThrough } = await import('node:stream');
+      const out = new PassThrough();
+      // Streamed while it is written; each batch is read in its own scoped transaction.
+      void exportSurvey(out, (fn) => req.run(fn), req.query).catch((err) => {
+        req.log.error({ err: { message: (err as Error).message } }, 'household export failed');
+        out.destroy(err as Error);
+      });
+      return reply
+        .type(XLSX_MEDIA_TYPE)
+        .header('content-disposition', contentDisposition('困难职工家庭.xlsx'))
         .send(out);
     },
   );

@@ -354,6 +354,12 @@ async function writeHouseholds(
           employment_cost_fen: i.employmentCostFen,
           survey_date: v.surveyDate,
           surveyor: v.surveyor ?? null,
+          // The list's copies of the archive written next (migration 0011): already equal, the
+          // archive's trigger has nothing to rewrite.
+          archive_status: 'surveyed',
+          archive_category: null,
+          archive_causes: [v.primaryCause, ...secondaryOf(v)],
+          archive_urgency: 'normal',
         };
       }),
     )
@@ -370,7 +376,7 @@ async function writeHouseholds(
           org_id: org.id,
           origin: 'new',
           primary_cause: v.primaryCause,
-          secondary_causes: [...new Set((v.secondaryCauses ?? []).filter((c) => c !== v.primaryCause))],
+          secondary_causes: secondaryOf(v),
           urgency: 'normal',
           status: 'surveyed',
           opened_on: v.surveyDate,
@@ -614,6 +620,11 @@ async function writeMembers(
     })),
   );
   return outcomes;
+}
+
+/** The secondary causes of a row, without the primary one and without repeats. */
+function secondaryOf(v: SurveyHousehold): string[] {
+  return [...new Set((v.secondaryCauses ?? []).filter((c) => c !== v.primaryCause))];
 }
 
 /** Sex and birth date of a number the reader has already checked (GB 11643: digits 7–14 and 17). */
