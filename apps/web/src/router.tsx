@@ -15,6 +15,7 @@ const HouseholdDetailPage = lazy(() => import('./pages/registry/household-detail
 const HouseholdPrintPage = lazy(() => import('./pages/registry/household-print'));
 const PersonDetailPage = lazy(() => import('./pages/registry/person-detail'));
 const DuePage = lazy(() => import('./pages/registry/due'));
+const DuplicatesPage = lazy(() => import('./pages/registry/duplicates'));
 const SurveyImportPage = lazy(() => import('./pages/registry/import'));
 const AuditTrailPage = lazy(() => import('./pages/audit/trail'));
 const NotFoundPage = lazy(() => import('./pages/errors/not-found'));
@@ -76,6 +77,14 @@ export const router = createBrowserRouter([
         element: (
           <RequirePermission permission="registry:read">
             <DuePage />
+          </RequirePermission>
+        ),
+      },
+      {
+        path: 'registry/duplicates',
+        element: (
+          <RequirePermission permission="registry:read">
+            <DuplicatesPage />
           </RequirePermission>
         ),
       },

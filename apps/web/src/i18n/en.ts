@@ -44,6 +44,7 @@ const en: Messages = {
     audit: 'Audit log',
     due: 'Visits and reviews due',
     import: 'Import survey',
+    duplicates: 'Possible duplicates',
   },
   header: {
     scope: 'Scope: {{name}} ({{code}})',
@@ -327,6 +328,8 @@ const en: Messages = {
     stepSurvey: 'Survey',
     stepTransition: '{{from}} → {{to}}',
     print: 'Print form',
+    previousArchives: 'Earlier archives',
+    previousArchive: '{{origin}} archive · {{from}} to {{to}} · {{status}}',
   },
   archiveStep: {
     comment: 'Comment',
@@ -347,6 +350,10 @@ const en: Messages = {
         'Objections raised during publicity and still open: {{n}}. The archive can be filed once they are resolved.',
       exit_reason_required: 'Choose the exit reason.',
       forbidden: 'This step needs approval rights: a center manager must take it.',
+      person_in_open_household:
+        '{{names}} already belong to another open household, and a person can be in one open household only. Deal with that household first.',
+      not_current_archive: "Only the household's current archive can be reopened.",
+      household_has_open_archive: 'The household already has an open archive.',
       other: '{{message}}',
     },
   },
@@ -371,6 +378,53 @@ const en: Messages = {
     head: 'Head',
     member: 'Member',
     merged: 'This record was merged into another one; both histories are kept.',
+  },
+  duplicates: {
+    pageTitle: 'Possible duplicate people',
+    intro:
+      'People found when households are registered or survey workbooks imported with the same name and birth date, the same phone number, or ID numbers one digit apart wait here to be checked. If they are one person, choose the record to keep and merge (both histories stay); if not, say why and dismiss the pair.',
+    allReasons: 'All reasons',
+    total_one: '{{count}} pair to check',
+    total_other: '{{count}} pairs to check',
+    empty: 'No possible duplicates to check',
+    foundOn: 'found {{date}}',
+    birthYear: 'Birth year',
+    source: 'Source',
+    sources: {
+      survey: 'Survey import',
+      manual: 'Registered by hand',
+      ledger: 'Assistance ledger',
+      other: 'Other',
+    },
+    createdAt: 'Registered',
+    households: 'Households:',
+    householdOf: 'Household of {{name}}',
+    merge: 'Merge',
+    dismiss: 'Not the same person',
+    mergeTitle: 'Merge into one person',
+    keepWhich: 'Which record stays?',
+    mergeExplained:
+      "The other record's households (as head or member) move to the record kept; the other record is not deleted but marked merged, pointing to the one kept. Both histories stay, and the merge is recorded in the audit trail.",
+    mergeSubmit: 'Merge',
+    merged: "Merged: {{name}}'s record kept",
+    stillHeaded:
+      "The record kept already heads a household: the merged record's household keeps it as head. The person page shows all households.",
+    refusedTitle: 'Cannot merge',
+    refusal: {
+      open_households:
+        'Both records belong to open households ({{orgs}}), and a person can be in one open household only. Close one of the archives first (refuse or exit), then merge.',
+      same_household:
+        'Both records are in one household (household of {{name}}): merged, the person would be in it twice. Correct its members first.',
+      candidate_closed: 'This pair was already dealt with: refresh the page.',
+      kept_heads_household_elsewhere:
+        'The record kept heads a household outside your scope: ask the organisation that keeps it.',
+    },
+    dismissTitle: 'Not the same person',
+    dismissExplained: 'Dismissed, the pair is not proposed again.',
+    note: 'Reason',
+    notePlaceholder: 'e.g. checked the household registers: same name and birthday, two people',
+    dismissSubmit: 'Dismiss',
+    dismissed: 'Dismissed',
   },
   due: {
     pageTitle: 'Visits and reviews due',

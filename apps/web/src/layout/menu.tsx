@@ -6,6 +6,7 @@ import {
   ScheduleOutlined,
   SolutionOutlined,
   TeamOutlined,
+  UserSwitchOutlined,
 } from '@ant-design/icons';
 import type { Permission } from '@niangjia/contracts';
 import type { ReactNode } from 'react';
@@ -49,6 +50,13 @@ export const MENU: readonly MenuEntry[] = [
     path: '/registry/due',
     icon: <ScheduleOutlined />,
     labelKey: 'menu.due',
+    permission: 'registry:read',
+  },
+  {
+    key: 'duplicates',
+    path: '/registry/duplicates',
+    icon: <UserSwitchOutlined />,
+    labelKey: 'menu.duplicates',
     permission: 'registry:read',
   },
   { key: 'orgs', path: '/orgs', icon: <ApartmentOutlined />, labelKey: 'menu.orgs', permission: 'org:read' },

@@ -57,6 +57,16 @@ function useRefusalText() {
         return t('archiveStep.refusal.open_objections', { n: Number(details.count ?? 0) });
       case 'exit_reason_required':
         return t('archiveStep.refusal.exit_reason_required');
+      case 'person_in_open_household': {
+        const people = Array.isArray(details.people) ? (details.people as { name?: string }[]) : [];
+        return t('archiveStep.refusal.person_in_open_household', {
+          names: people.map((p) => p.name).join(lang === 'zh' ? '、' : ', '),
+        });
+      }
+      case 'not_current_archive':
+        return t('archiveStep.refusal.not_current_archive');
+      case 'household_has_open_archive':
+        return t('archiveStep.refusal.household_has_open_archive');
       default:
         return t('archiveStep.refusal.other', { message: error.message });
     }

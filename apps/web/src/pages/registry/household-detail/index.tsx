@@ -15,6 +15,7 @@ import {
   HARDSHIP_CAUSES,
   HOUSING_TYPES,
   type HouseholdDetail,
+  type PastArchive,
   RELATIONS,
   URGENCIES,
 } from '@niangjia/contracts';
@@ -23,6 +24,7 @@ import {
   Button,
   Card,
   Col,
+  Collapse,
   Descriptions,
   type DescriptionsProps,
   Empty,
@@ -295,13 +297,88 @@ function IncomeSection({ household }: { household: HouseholdDetail }) {
   );
 }
 
+type Step = Archive['steps'][number];
+
+/** The steps of one archive, oldest first, each with its date, user and comment. */
+function StepsTimeline({ steps, testId }: { steps: Step[]; testId: string }) {
+  const { t } = useTranslation();
+  const lang = useCodeLang();
+  const surveyLabel = t('householdDetail.stepSurvey');
+  return (
+    <Timeline
+      data-testid={testId}
+      items={steps.map((step, index) => ({
+        key: `${index}-${step.at}`,
+        color: stepColor(step.toStatus),
+        content: (
+          <div className="archive-step" data-testid="archive-history-step">
+            <div>
+              <span className="mono">{formatDate(step.onDate)}</span>{' '}
+              <Typography.Text strong>{actionLabel(step.action, lang, surveyLabel)}</Typography.Text>{' '}
+              <Tag color={statusColor(step.toStatus)}>{statusLabel(step.toStatus, lang)}</Tag>
+            </div>
+            <div>
+              <Typography.Text type="secondary">
+                <span className="mono">{step.username}</span> · {formatDateTime(step.at)}
+              </Typography.Text>
+            </div>
+            {step.comment ? <div className="archive-step-comment">{step.comment}</div> : null}
+          </div>
+        ),
+      }))}
+    />
+  );
+}
+
+/**
+ * The household's earlier archives (exited, then reopened as 返困; or refused, then surveyed again),
+ * newest first, each collapsed to one line until opened: the history is never rewritten.
+ */
+function PreviousArchives({ archives }: { archives: PastArchive[] }) {
+  const { t } = useTranslation();
+  const lang = useCodeLang();
+  const label = useCodeLabel();
+  if (archives.length === 0) return null;
+  return (
+    <Card title={t('householdDetail.previousArchives')} size="small" data-testid="archive-previous">
+      <Collapse
+        size="small"
+        items={archives.map((a) => {
+          const last = a.steps[a.steps.length - 1]?.onDate;
+          const values = {
+            origin: label(ARCHIVE_ORIGINS, a.origin),
+            from: formatDate(a.openedOn),
+            to: formatDate(a.exitedOn ?? last ?? a.openedOn),
+            status: statusLabel(a.status, lang),
+          };
+          return {
+            key: a.id,
+            label: (
+              <span data-testid="archive-previous-item" data-archive-id={a.id}>
+                {t('householdDetail.previousArchive', values)}
+                {a.exitReason ? (
+                  <Typography.Text type="secondary"> · {label(EXIT_REASONS, a.exitReason)}</Typography.Text>
+                ) : null}
+              </span>
+            ),
+            children: <StepsTimeline steps={a.steps} testId="archive-previous-history" />,
+          };
+        })}
+      />
+    </Card>
+  );
+}
+
 function ArchiveSection({
   archive,
+  previous,
   onAction,
   objections,
   visits,
 }: {
   archive: Archive;
+  /** The household's earlier archives, newest first. */
+  previous: PastArchive[];
   onAction: (action: ArchiveActionCode) => void;
   /** The publicity's objections, shown under the next steps (they hold archiving). */
   objections: ReactNode;
@@ -415,29 +492,9 @@ function ArchiveSection({
       </Card>
       {visits}
       <Card title={t('householdDetail.sectionHistory')} size="small">
-        <Timeline
-          data-testid="archive-history"
-          items={archive.steps.map((step, index) => ({
-            key: `${index}-${step.at}`,
-            color: stepColor(step.toStatus),
-            content: (
-              <div className="archive-step" data-testid="archive-history-step">
-                <div>
-                  <span className="mono">{formatDate(step.onDate)}</span>{' '}
-                  <Typography.Text strong>{actionLabel(step.action, lang, surveyLabel)}</Typography.Text>{' '}
-                  <Tag color={statusColor(step.toStatus)}>{statusLabel(step.toStatus, lang)}</Tag>
-                </div>
-                <div>
-                  <Typography.Text type="secondary">
-                    <span className="mono">{step.username}</span> · {formatDateTime(step.at)}
-                  </Typography.Text>
-                </div>
-                {step.comment ? <div className="archive-step-comment">{step.comment}</div> : null}
-              </div>
-            ),
-          }))}
-        />
+        <StepsTimeline steps={archive.steps} testId="archive-history" />
       </Card>
+      <PreviousArchives archives={previous} />
     </Space>
   );
 }
@@ -543,6 +600,7 @@ export default function HouseholdDetailPage() {
           {archive ? (
             <ArchiveSection
               archive={archive}
+              previous={household.previousArchives}
               onAction={setAction}
               objections={<ObjectionsCard archive={archive} />}
               visits={<VisitsCard archive={archive} headName={household.head.name} />}
