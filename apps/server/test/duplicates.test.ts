@@ -302,6 +302,22 @@ describe('merge and dismiss', () => {
     expect((await queue()).items.some((i) => i.a.id === merged || i.b.id === merged)).toBe(false);
   });
 
+  it('knows every reference to a person that a merge must move', async () => {
+    // A table that references people and is not handled by mergeDuplicate fails here first.
+    const refs = await sql<{ ref: string }>`
+      select c.conrelid::regclass::text || '.' || a.attname as ref
+      from pg_constraint c join pg_attribute a on a.attrelid = c.conrelid and a.attnum = any(c.conkey)
+      where c.contype = 'f' and c.confrelid = 'people'::regclass
+      order by 1`.execute(t.db.kysely);
+    expect(refs.rows.map((r) => r.ref)).toEqual([
+      'duplicate_candidates.person_a',
+      'duplicate_candidates.person_b',
+      'household_members.person_id',
+      'households.head_person_id',
+      'people.merged_into',
+    ]);
+  });
+
   it('moves memberships and heads to the kept record when it has none, in one transaction', async () => {
     // A member recorded twice: once in an exited household, once (typo) heading nothing, member of another.
     const son1 = residentId('640104', '1999-09-09', 331);
