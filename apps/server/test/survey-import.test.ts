@@ -297,3 +297,55 @@ describe('survey import, employers', () => {
     });
   });
 });
+
+describe('survey import, sheet order and batch borders', () => {
+  it('imports a file whose members sheet comes first, in batches of one row, as it would in one batch', async () => {
+    const h1 = residentId('640104', '1962-02-02', 801);
+    const h2 = residentId('640104', '1963-03-03', 802);
+    const bad = `${h2.slice(0, 17)}${h2.endsWith('0') ? '1' : '0'}`;
+    const kids = [803, 804, 805].map((n) => residentId('640104', '1995-05-05', n));
+    const file = await buildXlsx(dir.path('members-first.xlsx'), [
+      {
+        name: '家庭成员',
+        rows: [
+          MEMBER_HEADERS,
+          [h1, '冯小一', kids[0], '子女', ''],
+          [h1, '冯小二', kids[1], '子女', ''],
+          // Row 4: its household's row is rejected (a mistyped ID number).
+          [bad, '陈小三', kids[2], '子女', ''],
+        ],
+      },
+      {
+        name: '家庭',
+        rows: [
+          HOUSEHOLD_HEADERS,
+          ['冯一', h1, '640104002', '城镇', '否', 10000, '', '1', '', '2015-03-02'],
+          ['陈二', bad, '640104002', '城镇', '否', 10000, '', '1', '', '2015-03-02'],
+        ],
+      },
+    ]);
+    const progress: number[] = [];
+    const dry = await importSurvey(file, run, { today, dryRun: true, batchSize: 1 });
+    const real = await importSurvey(file, run, {
+      today,
+      batchSize: 1,
+      onProgress: (p) => {
+        progress.push(p.fraction);
+      },
+    });
+    for (const report of [dry, real]) {
+      expect(report.households).toEqual({ imported: 1, updated: 0, rejected: 1 });
+      expect(report.members).toEqual({ imported: 2, rejected: 1 });
+      expect(report.errors.map((e) => [e.sheet, e.row, e.column])).toEqual([
+        ['家庭', 3, '户主身份证号'],
+        ['家庭成员', 4, '户主身份证号'],
+      ]);
+    }
+    // Progress only grows, and ends at 1 (two passes over the file here).
+    expect(progress.at(-1)).toBe(1);
+    expect(progress).toEqual([...progress].sort((a, b) => a - b));
+    const again = await importSurvey(file, run, { today, batchSize: 2 });
+    expect(again.households).toEqual({ imported: 0, updated: 0, rejected: 1 });
+    expect(again.members).toEqual({ imported: 0, rejected: 1 });
+  });
+});

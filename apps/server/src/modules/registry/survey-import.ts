@@ -7,6 +7,7 @@ import type { Ctx } from '../../http/context';
 import { type AuditEvent, auditMany } from '../audit/service';
 import { updateSurveyItems } from './households';
 import {
+  type CellIssue,
   readWorkbook,
   type SheetIssue,
   SURVEY_HOUSEHOLDS,
@@ -697,17 +698,8 @@ export async function importSurvey(
     report.errors.push({ sheet, row, column: r.column, message: r.message });
 
   const fileSize = (await stat(file)).size || 1;
-  const progress = async (sheet: ImportProgress['sheet'], rows: number, bytes: number) => {
-    const pass = sheet === '家庭' ? 0 : 1;
-    await onProgress?.({ sheet, rows, fraction: Math.min(1, (pass + bytes / fileSize) / 2) });
-  };
 
-  // Households.
-  let batch: HouseholdRowIn[] = [];
-  const flushHouseholds = async (bytes: number, rowsRead: number) => {
-    if (batch.length === 0) return;
-    const rows = batch;
-    batch = [];
+  const flushHouseholds = async (rows: HouseholdRowIn[]) => {
     const notes: ({ row: number } & Refusal)[] = [];
     const outcomes = await attempt((ctx) => {
       notes.length = 0;
@@ -732,42 +724,8 @@ export async function importSurvey(
         refuse(SURVEY_HOUSEHOLDS.name, row, outcome);
       }
     }
-    await progress('家庭', rowsRead, bytes);
   };
-  let stream = createReadStream(file);
-  let rowsRead = 0;
-  for await (const event of readWorkbook(stream, [SURVEY_HOUSEHOLDS], { today })) {
-    if (event.type === 'issue') {
-      noteIssue(event);
-      continue;
-    }
-    if (event.type !== 'row') continue;
-    rowsRead++;
-    const v = event.values as SurveyHousehold;
-    if (!event.ok) {
-      report.households.rejected++;
-      if (v.headIdNumber) rejectedHeads.add(v.headIdNumber);
-      for (const e of event.errors)
-        report.errors.push({ sheet: e.sheet, row: e.row, column: e.column, message: e.message });
-      continue;
-    }
-    const before = seenAt(v.headIdNumber, `“家庭”第${event.row}行`);
-    if (before) {
-      report.households.rejected++;
-      refuse(event.sheet, event.row, { column: '户主身份证号', message: `此人已在本表${before}出现` });
-      continue;
-    }
-    batch.push({ row: event.row, v });
-    if (batch.length >= batchSize) await flushHouseholds(stream.bytesRead, rowsRead);
-  }
-  await flushHouseholds(fileSize, rowsRead);
-
-  // Members.
-  let members: MemberRowIn[] = [];
-  const flushMembers = async (bytes: number, read: number) => {
-    if (members.length === 0) return;
-    const rows = members;
-    members = [];
+  const flushMembers = async (rows: MemberRowIn[]) => {
     const outcomes = await attempt((ctx) => writeMembers(ctx, rows, orgs, planned, dryRun));
     for (const [i, outcome] of outcomes.entries()) {
       if (outcome === 'imported') report.members.imported++;
@@ -776,29 +734,63 @@ export async function importSurvey(
         refuse(SURVEY_MEMBERS.name, (rows[i] as MemberRowIn).row, outcome);
       }
     }
-    await progress('家庭成员', read, bytes);
   };
-  stream = createReadStream(file);
-  rowsRead = 0;
-  for await (const event of readWorkbook(stream, [SURVEY_MEMBERS], { today })) {
-    if (event.type === 'issue') {
-      noteIssue(event);
-      continue;
+
+  // One batch is written while the next is read (the database works in another thread or
+  // process): at most one write in flight, in order.
+  let writing: Promise<void> = Promise.resolve();
+  const write = async (flush: Promise<void>) => {
+    await writing;
+    writing = flush;
+    writing.catch(() => {}); // awaited before the next write and at the end
+  };
+  let households: HouseholdRowIn[] = [];
+  let members: MemberRowIn[] = [];
+  let householdsRead = false;
+  let membersFirst = false;
+
+  const onHousehold = (event: {
+    row: number;
+    sheet: string;
+    ok: boolean;
+    values: unknown;
+    errors: readonly CellIssue[];
+  }) => {
+    const v = event.values as SurveyHousehold;
+    if (!event.ok) {
+      report.households.rejected++;
+      if (v.headIdNumber) rejectedHeads.add(v.headIdNumber);
+      for (const e of event.errors)
+        report.errors.push({ sheet: e.sheet, row: e.row, column: e.column, message: e.message });
+      return;
     }
-    if (event.type !== 'row') continue;
-    rowsRead++;
+    const before = seenAt(v.headIdNumber, `“家庭”第${event.row}行`);
+    if (before) {
+      report.households.rejected++;
+      refuse(event.sheet, event.row, { column: '户主身份证号', message: `此人已在本表${before}出现` });
+      return;
+    }
+    households.push({ row: event.row, v });
+  };
+  const onMember = (event: {
+    row: number;
+    sheet: string;
+    ok: boolean;
+    values: unknown;
+    errors: readonly CellIssue[];
+  }) => {
     const v = event.values as SurveyMember;
     if (!event.ok) {
       report.members.rejected++;
       for (const e of event.errors)
         report.errors.push({ sheet: e.sheet, row: e.row, column: e.column, message: e.message });
-      continue;
+      return;
     }
     const before = seenAt(v.idNumber, `“家庭成员”第${event.row}行`);
     if (before) {
       report.members.rejected++;
       refuse(event.sheet, event.row, { column: '身份证号', message: `此人已在本表${before}出现` });
-      continue;
+      return;
     }
     if (rejectedHeads.has(v.headIdNumber)) {
       report.members.rejected++;
@@ -806,12 +798,72 @@ export async function importSurvey(
         column: '户主身份证号',
         message: '所属家庭的行未通过，成员一并不予导入',
       });
-      continue;
+      return;
     }
     members.push({ row: event.row, v });
-    if (members.length >= batchSize) await flushMembers(stream.bytesRead, rowsRead);
-  }
-  await flushMembers(fileSize, rowsRead);
+  };
+  /** All households written: their outcomes decide their members'. */
+  const finishHouseholds = async () => {
+    if (households.length) await write(flushHouseholds(households));
+    households = [];
+    await writing;
+    householdsRead = true;
+  };
+
+  // One pass when the households sheet comes first (the template's and every export's order); a
+  // file with the members first is read a second time for them.
+  const passes = async (pass: 1 | 2) => {
+    const stream = createReadStream(file);
+    const sheets = pass === 1 ? [SURVEY_HOUSEHOLDS, SURVEY_MEMBERS] : [SURVEY_MEMBERS];
+    const rows = { 家庭: 0, 家庭成员: 0 };
+    const progress = (sheet: ImportProgress['sheet']) =>
+      onProgress?.({
+        sheet,
+        rows: rows[sheet],
+        fraction: membersFirst
+          ? Math.min(1, (pass - 1 + stream.bytesRead / fileSize) / 2)
+          : Math.min(1, stream.bytesRead / fileSize),
+      });
+    for await (const event of readWorkbook(stream, sheets, { today })) {
+      const sheet = event.sheet === SURVEY_HOUSEHOLDS.name ? '家庭' : '家庭成员';
+      if (sheet === '家庭成员' && !householdsRead) {
+        // Members before their households: left for the second pass, issues and all.
+        membersFirst = true;
+        continue;
+      }
+      if (event.type === 'issue') {
+        noteIssue(event);
+        continue;
+      }
+      if (event.type === 'sheetEnd') {
+        if (sheet === '家庭') await finishHouseholds();
+        continue;
+      }
+      rows[sheet]++;
+      if (sheet === '家庭') {
+        onHousehold(event);
+        if (households.length >= batchSize) {
+          await write(flushHouseholds(households));
+          households = [];
+          await progress('家庭');
+        }
+      } else {
+        onMember(event);
+        if (members.length >= batchSize) {
+          await write(flushMembers(members));
+          members = [];
+          await progress('家庭成员');
+        }
+      }
+    }
+    if (!householdsRead) await finishHouseholds(); // no households sheet at all
+    if (members.length) await write(flushMembers(members));
+    members = [];
+    await writing;
+  };
+  await passes(1);
+  if (membersFirst) await passes(2);
+  await onProgress?.({ sheet: '家庭成员', rows: 0, fraction: 1 });
   // Errors in the order of the file: sheet by sheet, row by row (batches report rows late).
   const sheetOrder = (s: string) => (s === SURVEY_HOUSEHOLDS.name ? 0 : s === SURVEY_MEMBERS.name ? 1 : 2);
   report.errors.sort((a, b) => sheetOrder(a.sheet) - sheetOrder(b.sheet) || (a.row ?? 0) - (b.row ?? 0));
