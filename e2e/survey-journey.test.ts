@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { checkCharacter } from '@niangjia/domain';
@@ -120,6 +120,27 @@ async function headersOf(file: string): Promise<Record<string, string[]>> {
   return out;
 }
 
+/** Each sheet's data rows as header → text. */
+async function rowsOf(file: string): Promise<Record<string, Record<string, string>[]>> {
+  const workbook = new ExcelJS.Workbook();
+  await workbook.xlsx.readFile(file);
+  const out: Record<string, Record<string, string>[]> = {};
+  for (const sheet of workbook.worksheets) {
+    const headers = sheet.getRow(1).values as unknown[];
+    const rows: Record<string, string>[] = [];
+    sheet.eachRow((row, n) => {
+      if (n === 1) return;
+      const entry: Record<string, string> = {};
+      row.eachCell((cell, c) => {
+        entry[String(headers[c])] = cell.text;
+      });
+      rows.push(entry);
+    });
+    out[sheet.name] = rows;
+  }
+  return out;
+}
+
 describe.skipIf(!hasChromium && !ci)('browser journey: survey import to a printed archive form', () => {
   let server: Server;
   let browser: Browser;
@@ -193,6 +214,19 @@ describe.skipIf(!hasChromium && !ci)('browser journey: survey import to a printe
     expect(Object.keys(templateHeaders)).toEqual(['家庭', '家庭成员']);
     expect(templateHeaders.家庭).toEqual(expect.arrayContaining(HOUSEHOLD_HEADERS));
     expect(templateHeaders.家庭成员).toEqual(expect.arrayContaining(MEMBER_HEADERS));
+
+    // Not a workbook: a name not .xlsx is refused on the spot, a text file named .xlsx by the server.
+    const csv = join(dir, '摸底.csv');
+    writeFileSync(csv, '户主姓名,户主身份证号\n');
+    await upload(worker, csv);
+    expect(await worker.getByTestId('import-file-refused').textContent()).toContain('.xlsx');
+    const fake = join(dir, '摸底.xlsx');
+    writeFileSync(fake, '户主姓名,户主身份证号\n');
+    await upload(worker, fake);
+    const notice = worker.locator('.ant-notification-notice').filter({ hasText: '不是 .xlsx 工作簿' });
+    await notice.waitFor();
+    await notice.locator('.ant-notification-notice-close').click();
+    expect(worker.url()).toBe(`${server.url}/registry/import`);
 
     const wrong = mistyped(other.idNumber);
     await upload(worker, await surveyWorkbook(join(dir, '兴庆区摸底.xlsx'), wrong));
@@ -335,16 +369,16 @@ describe.skipIf(!hasChromium && !ci)('browser journey: survey import to a printe
     // The list's filters, not its paging.
     const url = new URL(request.url());
     expect(Object.fromEntries(url.searchParams)).toEqual({ q: good.name, status: 'archived' });
-    const response = await request.response();
-    if (response?.status() === 200) {
-      // The export route is there: the file has the import's headers and the household.
-      const download = await worker.waitForEvent('download');
-      const file = join(dir, 'export.xlsx');
-      await download.saveAs(file);
-      const headers = await headersOf(file);
-      const template = await headersOf(join(dir, 'template.xlsx'));
-      expect(headers).toEqual(template);
-    }
+    const download = await worker.waitForEvent('download');
+    expect((await request.response())?.status()).toBe(200);
+    expect(download.suggestedFilename()).toBe('困难职工家庭.xlsx');
+    const file = join(dir, 'export.xlsx');
+    await download.saveAs(file);
+    // Exactly the import's headers, and the one household the filters keep, ID numbers whole.
+    expect(await headersOf(file)).toEqual(await headersOf(join(dir, 'template.xlsx')));
+    const exported = await rowsOf(file);
+    expect(exported.家庭?.map((row) => row.户主身份证号)).toEqual([good.idNumber]);
+    expect(exported.家庭成员?.map((row) => row.身份证号)).toEqual([good.memberId]);
     // Without person:read_full (whole ID numbers) there is no export; without registry:write no import.
     const employment = await signIn('xq-employment');
     await employment.goto(`${server.url}/households`);
