@@ -355,8 +355,10 @@ async function writeHouseholds(
           employment_cost_fen: i.employmentCostFen,
           survey_date: v.surveyDate,
           surveyor: v.surveyor ?? null,
-          // The list's copies of the archive written next (migration 0011): already equal, the
-          // archive's trigger has nothing to rewrite.
+          // The list's copies (migrations 0011, 0012) given right: the triggers rewrite nothing.
+          org_path: org.path,
+          head_name: v.headName,
+          head_migrant_worker: v.migrantWorker,
           archive_status: 'surveyed',
           archive_category: null,
           archive_causes: [v.primaryCause, ...secondaryOf(v)],
