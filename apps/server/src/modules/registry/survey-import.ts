@@ -1,5 +1,4 @@
 import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
 import type { CreateHousehold } from '@niangjia/contracts';
 import { isUniqueViolation, sql } from '@niangjia/db';
 import { maskResidentId } from '@niangjia/domain';
@@ -8,6 +7,7 @@ import { type AuditEvent, auditMany } from '../audit/service';
 import { updateSurveyItems } from './households';
 import {
   type CellIssue,
+  countRows,
   readWorkbook,
   type SheetIssue,
   SURVEY_HOUSEHOLDS,
@@ -31,12 +31,12 @@ export interface SurveyImportReport {
   warnings: ImportError[];
 }
 
-/** How far an import is: the sheet being read and the share of the file read so far. */
+/** How far an import is: the sheet being read, its rows read, and the share of the file's rows done. */
 export interface ImportProgress {
   sheet: '家庭' | '家庭成员';
   /** Rows of that sheet read so far. */
   rows: number;
-  /** 0 to 1 over the whole import (the file is read twice: households, then members). */
+  /** 0 to 1 over the whole import: rows done against the rows of the file's worksheets. */
   fraction: number;
 }
 
@@ -699,7 +699,9 @@ export async function importSurvey(
   const refuse = (sheet: string, row: number, r: Refusal) =>
     report.errors.push({ sheet, row, column: r.column, message: r.message });
 
-  const fileSize = (await stat(file)).size || 1;
+  // Rows of the whole file, for the progress (the header rows count as the work before the first).
+  const totalRows = Math.max(1, await countRows(file).catch(() => 1));
+  const done = { rows: 0 };
 
   const flushHouseholds = async (rows: HouseholdRowIn[]) => {
     const notes: ({ row: number } & Refusal)[] = [];
@@ -819,13 +821,7 @@ export async function importSurvey(
     const sheets = pass === 1 ? [SURVEY_HOUSEHOLDS, SURVEY_MEMBERS] : [SURVEY_MEMBERS];
     const rows = { 家庭: 0, 家庭成员: 0 };
     const progress = (sheet: ImportProgress['sheet']) =>
-      onProgress?.({
-        sheet,
-        rows: rows[sheet],
-        fraction: membersFirst
-          ? Math.min(1, (pass - 1 + stream.bytesRead / fileSize) / 2)
-          : Math.min(1, stream.bytesRead / fileSize),
-      });
+      onProgress?.({ sheet, rows: rows[sheet], fraction: Math.min(0.99, (done.rows + 1) / totalRows) });
     for await (const event of readWorkbook(stream, sheets, { today })) {
       const sheet = event.sheet === SURVEY_HOUSEHOLDS.name ? '家庭' : '家庭成员';
       if (sheet === '家庭成员' && !householdsRead) {
@@ -842,6 +838,7 @@ export async function importSurvey(
         continue;
       }
       rows[sheet]++;
+      done.rows++;
       if (sheet === '家庭') {
         onHousehold(event);
         if (households.length >= batchSize) {

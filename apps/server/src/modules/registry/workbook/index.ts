@@ -1,5 +1,7 @@
 // The Excel layer of the registry's exchange workbooks (TEMPLATES.md): sheet specs, the streaming
 // reader and writer. No database here: the import and export services build on it.
+
+export { countRows } from './count-rows';
 export {
   type CellIssue,
   type ReadOptions,
