@@ -118,6 +118,46 @@ describe('survey import from the browser: upload, preview, import', () => {
     expect(second.result.members).toEqual({ imported: 0, rejected: 0 });
   });
 
+  it('queues the search for possible duplicates of the people it registered, found in the background', async () => {
+    // Someone registered by hand; the file then has the same name and birth date under another number.
+    const { householdInput } = await import('./factories');
+    const input = householdInput('640104003', { size: 1, name: '郑七' });
+    input.head.idNumber = residentId('640104', '1968-08-08', 691);
+    input.head.name = '郑七';
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/households',
+      headers: { cookie: caseworker },
+      payload: input,
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    const file = await buildXlsx(dir.path('twin.xlsx'), [
+      {
+        name: '家庭',
+        rows: [
+          HOUSEHOLD_HEADERS,
+          ['郑七', residentId('640104', '1968-08-08', 692), '640104001', '城镇', '否', 1, '1', '2016-05-05'],
+        ],
+      },
+      { name: '家庭成员', rows: [MEMBER_HEADERS] },
+    ]);
+    const up = await upload(file);
+    await finished(up.json().jobId);
+    const commit = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/imports/survey/${up.json().uploadId}/commit`,
+      headers: { cookie: caseworker },
+    });
+    // finished() runs every queued job: the import, then the search it queued.
+    expect((await finished(commit.json().jobId)).result.households.imported).toBe(1);
+    const queue = await t.app.inject({ url: '/api/v1/registry/duplicates', headers: { cookie: caseworker } });
+    const pairs = queue.json().items as { a: { name: string }; b: { name: string }; reasons: string[] }[];
+    // Same name and birth date; the sequence numbers 691 and 692 also differ by one digit.
+    expect(
+      pairs.filter((p) => p.a.name === '郑七' && p.b.name === '郑七').map((p) => [...p.reasons].sort()),
+    ).toEqual([['id_one_digit', 'same_name_birth']]);
+  });
+
   it('audits the upload without its content', async () => {
     const admin = await t.login('xq-admin');
     const res = await t.app.inject({

@@ -1,3 +1,4 @@
+import { DUPLICATE_DETECTION_JOB, duplicateDetectionJob } from '../modules/registry/duplicates-job';
 import { SURVEY_IMPORT_JOB, surveyImportJob } from '../modules/registry/survey-jobs';
 import type { JobHandler } from './runner';
 
@@ -7,4 +8,5 @@ import type { JobHandler } from './runner';
  */
 export const jobHandlers: Record<string, JobHandler> = {
   [SURVEY_IMPORT_JOB]: surveyImportJob,
+  [DUPLICATE_DETECTION_JOB]: duplicateDetectionJob,
 };

@@ -4,6 +4,7 @@ import { isUniqueViolation, sql } from '@niangjia/db';
 import { maskResidentId } from '@niangjia/domain';
 import type { Ctx } from '../../http/context';
 import { type AuditEvent, auditMany } from '../audit/service';
+import { queueDuplicateDetection } from './duplicates-job';
 import { updateSurveyItems } from './households';
 import {
   type CellIssue,
@@ -860,8 +861,18 @@ export async function importSurvey(
     members = [];
     await writing;
   };
+  // The database's clock, which stamps the people this import registers.
+  const started = await run(
+    async (ctx) => (await sql<{ now: Date }>`select now() as now`.execute(ctx.tx)).rows[0]?.now,
+  );
   await passes(1);
   if (membersFirst) await passes(2);
+  // Possible duplicates of the people this import registered go to the review queue (ADR 0014)
+  // in the background: detection costs more than the import's own writes.
+  if (!dryRun && report.households.imported + report.members.imported > 0)
+    await run((ctx) =>
+      queueDuplicateDetection(ctx, { since: new Date(started as Date).toISOString(), source: 'survey' }),
+    );
   await onProgress?.({ sheet: '家庭成员', rows: 0, fraction: 1 });
   // Errors in the order of the file: sheet by sheet, row by row (batches report rows late).
   const sheetOrder = (s: string) => (s === SURVEY_HOUSEHOLDS.name ? 0 : s === SURVEY_MEMBERS.name ? 1 : 2);
