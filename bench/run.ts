@@ -9,9 +9,10 @@ import { parseArgs } from 'node:util';
 import type { Benchmark } from './lib';
 import { registryList } from './registry-list';
 import { responsiveness } from './responsiveness';
+import { surveyImport } from './survey-import';
 
 // Every benchmark, in the order `npm run bench` runs them: a new one goes at the end.
-const BENCHMARKS: Benchmark[] = [responsiveness, registryList];
+const BENCHMARKS: Benchmark[] = [responsiveness, registryList, surveyImport];
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,

@@ -1,5 +1,5 @@
 import type { AuditAction, AuditChanges, AuditQuery } from '@niangjia/contracts';
-import { sql, type Tx } from '@niangjia/db';
+import { bulkInsert, sql, type Tx } from '@niangjia/db';
 import type { Ctx } from '../../http/context';
 
 /** Fields whose values never enter the audit trail: only the fact that they changed. */
@@ -61,26 +61,32 @@ export async function recordAudit(tx: Tx, who: Who, event: AuditEvent): Promise<
 
 /** Appends many entries in one statement (bulk work: an import's batch), in the caller's transaction. */
 export async function auditMany(ctx: Ctx, events: AuditEvent[]): Promise<void> {
-  if (events.length === 0) return;
-  await ctx.tx
-    .insertInto('audit_log')
-    .values(
-      events.map((event) => {
-        const changes = diff(event.before, event.after);
-        return {
-          user_id: ctx.actor.userId || null,
-          username: ctx.actor.username,
-          org_id: event.orgId,
-          action: event.action,
-          entity: event.entity,
-          entity_id: event.entityId,
-          changes: changes === null ? null : sql`${JSON.stringify(changes)}::jsonb`,
-          request_id: ctx.requestId,
-          client_address: ctx.clientAddress,
-        };
-      }),
-    )
-    .execute();
+  await bulkInsert(
+    ctx.tx,
+    'audit_log',
+    {
+      user_id: 'uuid',
+      username: 'text',
+      org_id: 'uuid',
+      action: 'text',
+      entity: 'text',
+      entity_id: 'text',
+      changes: 'jsonb',
+      request_id: 'text',
+      client_address: 'inet',
+    },
+    events.map((event) => ({
+      user_id: ctx.actor.userId || null,
+      username: ctx.actor.username,
+      org_id: event.orgId,
+      action: event.action,
+      entity: event.entity,
+      entity_id: event.entityId,
+      changes: diff(event.before, event.after),
+      request_id: ctx.requestId,
+      client_address: ctx.clientAddress,
+    })),
+  );
 }
 
 export function audit(ctx: Ctx, event: AuditEvent): Promise<void> {

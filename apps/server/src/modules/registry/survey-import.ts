@@ -1,6 +1,6 @@
 import { createReadStream } from 'node:fs';
 import type { CreateHousehold } from '@niangjia/contracts';
-import { isUniqueViolation, sql } from '@niangjia/db';
+import { bulkInsert, isUniqueViolation, sql } from '@niangjia/db';
 import { maskResidentId } from '@niangjia/domain';
 import type { Ctx } from '../../http/context';
 import { type AuditEvent, auditMany } from '../audit/service';
@@ -220,6 +220,85 @@ async function householdsOfHeads(ctx: Ctx, heads: string[]) {
     .execute();
 }
 
+// Columns of the batch inserts, with their SQL types (bulkInsert: one JSON parameter per batch).
+const HEAD_COLUMNS = {
+  employer_id: 'uuid',
+  id_number: 'text',
+  name: 'text',
+  sex: 'text',
+  birth_date: 'date',
+  org_id: 'uuid',
+  phone: 'text',
+  household_registration: 'text',
+  migrant_worker: 'boolean',
+  source: 'text',
+} as const;
+const MEMBER_COLUMNS = {
+  id_number: 'text',
+  name: 'text',
+  sex: 'text',
+  birth_date: 'date',
+  org_id: 'uuid',
+  health: 'text',
+  activity: 'text',
+  migrant_worker: 'boolean',
+  source: 'text',
+} as const;
+const HOUSEHOLD_COLUMNS = {
+  org_id: 'uuid',
+  head_person_id: 'uuid',
+  housing_type: 'text',
+  housing_area_centi_m2: 'integer',
+  wage_income_fen: 'bigint',
+  business_income_fen: 'bigint',
+  property_income_fen: 'bigint',
+  transfer_income_fen: 'bigint',
+  other_income_fen: 'bigint',
+  medical_cost_fen: 'bigint',
+  disability_cost_fen: 'bigint',
+  education_cost_fen: 'bigint',
+  housing_cost_fen: 'bigint',
+  other_rigid_cost_fen: 'bigint',
+  employment_cost_fen: 'bigint',
+  survey_date: 'date',
+  surveyor: 'text',
+  org_path: 'text',
+  head_name: 'text',
+  head_migrant_worker: 'boolean',
+  archive_status: 'text',
+  archive_category: 'text',
+  archive_causes: 'text[]',
+  archive_urgency: 'text',
+} as const;
+const ARCHIVE_COLUMNS = {
+  household_id: 'uuid',
+  org_id: 'uuid',
+  origin: 'text',
+  primary_cause: 'text',
+  secondary_causes: 'text[]',
+  urgency: 'text',
+  status: 'text',
+  opened_on: 'date',
+} as const;
+const STEP_COLUMNS = {
+  archive_id: 'uuid',
+  action: 'text',
+  from_status: 'text',
+  to_status: 'text',
+  on_date: 'date',
+  user_id: 'uuid',
+  username: 'text',
+  comment: 'text',
+} as const;
+const MEMBERSHIP_COLUMNS = {
+  household_id: 'uuid',
+  person_id: 'uuid',
+  relation: 'text',
+  monthly_income_fen: 'bigint',
+  health: 'text',
+  activity: 'text',
+} as const;
+
 interface HouseholdRowIn {
   row: number;
   v: SurveyHousehold;
@@ -305,109 +384,110 @@ async function writeHouseholds(
     newPeople.map(({ index, org }) => ({ ...(rows[index] as HouseholdRowIn), org })),
   );
   if (newPeople.length) {
-    const inserted = await ctx.tx
-      .insertInto('people')
-      .values(
-        newPeople.map(({ index, org }) => {
-          const { v, row } = rows[index] as HouseholdRowIn;
-          const id = parsedId(v.headIdNumber);
-          const employer = employerOf.get(row);
-          if (typeof employer === 'object') warnings.push({ row, ...employer });
-          return {
-            employer_id: typeof employer === 'string' ? employer : null,
-            id_number: v.headIdNumber,
-            name: v.headName,
-            sex: id.sex,
-            birth_date: id.birthDate,
-            org_id: org.id,
-            phone: v.phone ?? null,
-            household_registration: v.householdRegistration,
-            migrant_worker: v.migrantWorker,
-            source: 'survey',
-          };
-        }),
-      )
-      .returning(['id', 'id_number'])
-      .execute();
+    const inserted = (await bulkInsert(
+      ctx.tx,
+      'people',
+      HEAD_COLUMNS,
+      newPeople.map(({ index, org }) => {
+        const { v, row } = rows[index] as HouseholdRowIn;
+        const id = parsedId(v.headIdNumber);
+        const employer = employerOf.get(row);
+        if (typeof employer === 'object') warnings.push({ row, ...employer });
+        return {
+          employer_id: typeof employer === 'string' ? employer : null,
+          id_number: v.headIdNumber,
+          name: v.headName,
+          sex: id.sex,
+          birth_date: id.birthDate,
+          org_id: org.id,
+          phone: v.phone ?? null,
+          household_registration: v.householdRegistration,
+          migrant_worker: v.migrantWorker,
+          source: 'survey',
+        };
+      }),
+      ['id', 'id_number'],
+    )) as { id: string; id_number: string }[];
     const byNumber = new Map(inserted.map((p) => [p.id_number, p.id]));
     for (const c of newPeople) c.personId = byNumber.get((rows[c.index] as HouseholdRowIn).v.headIdNumber);
   }
-  const created = await ctx.tx
-    .insertInto('households')
-    .values(
-      creating.map(({ index, org, personId }) => {
-        const { v } = rows[index] as HouseholdRowIn;
-        const i = toCreate(v).income;
-        return {
-          org_id: org.id,
-          head_person_id: personId as string,
-          housing_type: v.housingType ?? null,
-          housing_area_centi_m2: v.housingAreaCentiM2 ?? null,
-          wage_income_fen: i.wageIncomeFen,
-          business_income_fen: i.businessIncomeFen,
-          property_income_fen: i.propertyIncomeFen,
-          transfer_income_fen: i.transferIncomeFen,
-          other_income_fen: i.otherIncomeFen,
-          medical_cost_fen: i.medicalCostFen,
-          disability_cost_fen: i.disabilityCostFen,
-          education_cost_fen: i.educationCostFen,
-          housing_cost_fen: i.housingCostFen,
-          other_rigid_cost_fen: i.otherRigidCostFen,
-          employment_cost_fen: i.employmentCostFen,
-          survey_date: v.surveyDate,
-          surveyor: v.surveyor ?? null,
-          // The list's copies (migrations 0011, 0012) given right: the triggers rewrite nothing.
-          org_path: org.path,
-          head_name: v.headName,
-          head_migrant_worker: v.migrantWorker,
-          archive_status: 'surveyed',
-          archive_category: null,
-          archive_causes: [v.primaryCause, ...secondaryOf(v)],
-          archive_urgency: 'normal',
-        };
-      }),
-    )
-    .returning(['id', 'head_person_id'])
-    .execute();
+  const created = (await bulkInsert(
+    ctx.tx,
+    'households',
+    HOUSEHOLD_COLUMNS,
+    creating.map(({ index, org, personId }) => {
+      const { v } = rows[index] as HouseholdRowIn;
+      const i = toCreate(v).income;
+      return {
+        org_id: org.id,
+        head_person_id: personId as string,
+        housing_type: v.housingType ?? null,
+        housing_area_centi_m2: v.housingAreaCentiM2 ?? null,
+        wage_income_fen: i.wageIncomeFen,
+        business_income_fen: i.businessIncomeFen,
+        property_income_fen: i.propertyIncomeFen,
+        transfer_income_fen: i.transferIncomeFen,
+        other_income_fen: i.otherIncomeFen,
+        medical_cost_fen: i.medicalCostFen,
+        disability_cost_fen: i.disabilityCostFen,
+        education_cost_fen: i.educationCostFen,
+        housing_cost_fen: i.housingCostFen,
+        other_rigid_cost_fen: i.otherRigidCostFen,
+        employment_cost_fen: i.employmentCostFen,
+        survey_date: v.surveyDate,
+        surveyor: v.surveyor ?? null,
+        // The list's copies (migrations 0011, 0012) given right: the triggers rewrite nothing.
+        org_path: org.path,
+        head_name: v.headName,
+        head_migrant_worker: v.migrantWorker,
+        archive_status: 'surveyed',
+        archive_category: null,
+        archive_causes: [v.primaryCause, ...secondaryOf(v)],
+        archive_urgency: 'normal',
+      };
+    }),
+    ['id', 'head_person_id'],
+  )) as { id: string; head_person_id: string }[];
   const householdOf = new Map(created.map((h) => [h.head_person_id, h.id]));
-  const archives = await ctx.tx
-    .insertInto('archives')
-    .values(
-      creating.map(({ index, org, personId }) => {
-        const { v } = rows[index] as HouseholdRowIn;
-        return {
-          household_id: householdOf.get(personId as string) as string,
-          org_id: org.id,
-          origin: 'new',
-          primary_cause: v.primaryCause,
-          secondary_causes: secondaryOf(v),
-          urgency: 'normal',
-          status: 'surveyed',
-          opened_on: v.surveyDate,
-        };
-      }),
-    )
-    .returning(['id', 'household_id'])
-    .execute();
+  const archives = (await bulkInsert(
+    ctx.tx,
+    'archives',
+    ARCHIVE_COLUMNS,
+    creating.map(({ index, org, personId }) => {
+      const { v } = rows[index] as HouseholdRowIn;
+      return {
+        household_id: householdOf.get(personId as string) as string,
+        org_id: org.id,
+        origin: 'new',
+        primary_cause: v.primaryCause,
+        secondary_causes: secondaryOf(v),
+        urgency: 'normal',
+        status: 'surveyed',
+        opened_on: v.surveyDate,
+      };
+    }),
+    ['id', 'household_id'],
+  )) as { id: string; household_id: string }[];
   const archiveOf = new Map(archives.map((a) => [a.household_id, a.id]));
-  await ctx.tx
-    .insertInto('archive_steps')
-    .values(
-      creating.map(({ index, personId }) => {
-        const { v } = rows[index] as HouseholdRowIn;
-        return {
-          archive_id: archiveOf.get(householdOf.get(personId as string) as string) as string,
-          action: 'survey',
-          from_status: null,
-          to_status: 'surveyed',
-          on_date: v.surveyDate,
-          user_id: ctx.actor.userId || null,
-          username: ctx.actor.username,
-          comment: v.surveyor ? `摸底调查（调查人：${v.surveyor}）` : '摸底调查',
-        };
-      }),
-    )
-    .execute();
+  await bulkInsert(
+    ctx.tx,
+    'archive_steps',
+    STEP_COLUMNS,
+    creating.map(({ index, personId }) => {
+      const { v } = rows[index] as HouseholdRowIn;
+      return {
+        archive_id: archiveOf.get(householdOf.get(personId as string) as string) as string,
+        action: 'survey',
+        from_status: null,
+        to_status: 'surveyed',
+        on_date: v.surveyDate,
+        user_id: ctx.actor.userId || null,
+        username: ctx.actor.username,
+        comment: v.surveyor ? `摸底调查（调查人：${v.surveyor}）` : '摸底调查',
+      };
+    }),
+    [],
+  );
   await auditMany(
     ctx,
     creating.map(({ index, org, personId }): AuditEvent => {
@@ -573,46 +653,47 @@ async function writeMembers(
 
   const newPeople = adding.filter((a) => !a.personId);
   if (newPeople.length) {
-    const inserted = await ctx.tx
-      .insertInto('people')
-      .values(
-        newPeople.map(({ index, org }) => {
-          const { v } = rows[index] as MemberRowIn;
-          const id = parsedId(v.idNumber);
-          return {
-            id_number: v.idNumber,
-            name: v.name,
-            sex: id.sex,
-            birth_date: id.birthDate,
-            org_id: org.id,
-            health: v.health ?? null,
-            activity: v.activity ?? null,
-            migrant_worker: false,
-            source: 'survey',
-          };
-        }),
-      )
-      .returning(['id', 'id_number'])
-      .execute();
+    const inserted = (await bulkInsert(
+      ctx.tx,
+      'people',
+      MEMBER_COLUMNS,
+      newPeople.map(({ index, org }) => {
+        const { v } = rows[index] as MemberRowIn;
+        const id = parsedId(v.idNumber);
+        return {
+          id_number: v.idNumber,
+          name: v.name,
+          sex: id.sex,
+          birth_date: id.birthDate,
+          org_id: org.id,
+          health: v.health ?? null,
+          activity: v.activity ?? null,
+          migrant_worker: false,
+          source: 'survey',
+        };
+      }),
+      ['id', 'id_number'],
+    )) as { id: string; id_number: string }[];
     const byNumber = new Map(inserted.map((p) => [p.id_number, p.id]));
     for (const a of newPeople) a.personId = byNumber.get((rows[a.index] as MemberRowIn).v.idNumber);
   }
-  await ctx.tx
-    .insertInto('household_members')
-    .values(
-      adding.map(({ index, householdId, personId }) => {
-        const { v } = rows[index] as MemberRowIn;
-        return {
-          household_id: householdId,
-          person_id: personId as string,
-          relation: v.relation,
-          monthly_income_fen: v.monthlyIncomeFen ?? null,
-          health: v.health ?? null,
-          activity: v.activity ?? null,
-        };
-      }),
-    )
-    .execute();
+  await bulkInsert(
+    ctx.tx,
+    'household_members',
+    MEMBERSHIP_COLUMNS,
+    adding.map(({ index, householdId, personId }) => {
+      const { v } = rows[index] as MemberRowIn;
+      return {
+        household_id: householdId,
+        person_id: personId as string,
+        relation: v.relation,
+        monthly_income_fen: v.monthlyIncomeFen ?? null,
+        health: v.health ?? null,
+        activity: v.activity ?? null,
+      };
+    }),
+    [],
+  );
   await auditMany(
     ctx,
     adding.map(({ index, org, householdId, personId }) => ({
