@@ -350,3 +350,27 @@ describe('survey import, sheet order and batch borders', () => {
     expect(again.members).toEqual({ imported: 0, rejected: 1 });
   });
 });
+
+describe('survey import, net incomes', () => {
+  it('keeps a loss (a negative net income) and shows it on the household page', async () => {
+    const head = residentId('640104', '1966-06-16', 901);
+    const file = await buildXlsx(dir.path('loss.xlsx'), [
+      {
+        name: '家庭',
+        rows: [
+          [...HOUSEHOLD_HEADERS, '经营净收入'],
+          ['褚亏', head, '640104003', '城镇', '否', 12000, '', '1', '', '2015-03-02', -3000],
+        ],
+      },
+      { name: '家庭成员', rows: [MEMBER_HEADERS] },
+    ]);
+    expect((await importSurvey(file, run, { today })).households.imported).toBe(1);
+    const admin = await t.login('xq-admin');
+    const list = await t.app.inject({ url: '/api/v1/households?q=褚亏', headers: { cookie: admin } });
+    const id = list.json().items[0].id;
+    const detail = await t.app.inject({ url: `/api/v1/households/${id}`, headers: { cookie: admin } });
+    expect(detail.statusCode, detail.body).toBe(200);
+    expect(detail.json().income.businessIncomeFen).toBe(-300_000);
+    expect(detail.json().figures.incomeFen).toBe(1_200_000 - 300_000);
+  });
+});

@@ -31,6 +31,8 @@ export const ResidentIdText = z
 
 /** Money as integer fen, never negative here. */
 export const Fen = z.number().int().min(0).max(9_000_000_000_000);
+/** A net amount (income less its costs, TEMPLATES.md §1): a loss makes it negative. */
+export const NetFen = z.number().int().min(-9_000_000_000_000).max(9_000_000_000_000);
 export const CalendarDateText = z.iso.date();
 
 export const PersonInput = z
@@ -60,9 +62,9 @@ export type MemberInput = z.infer<typeof MemberInput>;
 export const SurveyItems = z
   .object({
     wageIncomeFen: Fen,
-    businessIncomeFen: Fen.default(0),
-    propertyIncomeFen: Fen.default(0),
-    transferIncomeFen: Fen.default(0),
+    businessIncomeFen: NetFen.default(0),
+    propertyIncomeFen: NetFen.default(0),
+    transferIncomeFen: NetFen.default(0),
     otherIncomeFen: Fen.default(0),
     medicalCostFen: Fen.default(0),
     disabilityCostFen: Fen.default(0),
@@ -250,9 +252,9 @@ export const HouseholdDetail = z
     /** Yearly totals and per-capita monthly figures, in fen, computed from the items. */
     figures: z.object({
       size: z.number().int(),
-      incomeFen: Fen,
+      incomeFen: NetFen,
       deductionsFen: Fen,
-      perCapitaMonthlyIncomeFen: Fen,
+      perCapitaMonthlyIncomeFen: NetFen,
       perCapitaMonthlyNetFen: z.number().int(),
     }),
     surveyDate: CalendarDateText.nullable(),
