@@ -18,8 +18,8 @@ const cli = join(root, 'apps/server/bin/niangjia.mjs');
 const SERVER_URL = process.env.NIANGJIA_BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const MiB = 2 ** 20;
 /** Divisions of Ningxia the demo's people do not come from: the file's numbers are nobody's on record. */
-const HEAD_DIVISIONS = ['640205', '640221', '640303', '640381'] as const;
-const MEMBER_DIVISION = '640521';
+const HEAD_DIVISIONS = ['640205', '640221'] as const;
+const MEMBER_DIVISION = '640381';
 
 const SURNAMES =
   '王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤';
@@ -45,7 +45,7 @@ function* households(n: number) {
     yield {
       ...sampleHousehold(i),
       headName: chineseName(i),
-      headIdNumber: uniqueId(HEAD_DIVISIONS[i % 4] as string, '1955-01-01', i),
+      headIdNumber: uniqueId(HEAD_DIVISIONS[i % 2] as string, '1955-01-01', i),
       orgCode: `64010400${1 + (i % 5)}`,
     };
 }
@@ -55,7 +55,7 @@ function* members(n: number) {
     yield {
       ...sampleMember(i),
       name: chineseName(i + 7),
-      headIdNumber: uniqueId(HEAD_DIVISIONS[i % 4] as string, '1955-01-01', i),
+      headIdNumber: uniqueId(HEAD_DIVISIONS[i % 2] as string, '1955-01-01', i),
       idNumber: uniqueId(MEMBER_DIVISION, '1980-01-01', i),
     };
 }
