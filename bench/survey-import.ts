@@ -186,7 +186,7 @@ export const surveyImport: Benchmark = {
         `A workbook of ${count.toLocaleString('en')} households and ${count.toLocaleString('en')} members ` +
           `(${figures.fileMiB} MiB), imported with \`niangjia import survey FILE --json\` into a fresh database ` +
           'holding the demo organisations, then imported again (nothing changes). Time is the whole command ' +
-          "(start, migrations check, both passes over the file); memory is the process's peak resident set " +
+          "(start, migrations check, reading the file and writing its rows); memory is the process's peak resident set " +
           '(VmHWM), which includes the embedded database when it is used.',
         '',
         table(
