@@ -374,3 +374,78 @@ describe('survey import, net incomes', () => {
     expect(detail.json().figures.incomeFen).toBe(1_200_000 - 300_000);
   });
 });
+
+describe('survey import, a household surveyed again', () => {
+  it("follows the new survey for the head's phone, registration and migrant flag and the floor area, and refuses another name", async () => {
+    const head = residentId('640104', '1967-07-17', 951);
+    const headers = [...HOUSEHOLD_HEADERS, '联系电话', '住房面积'];
+    const row = (name: string, registration: string, migrant: string, phone: string, area: number) => [
+      name,
+      head,
+      '640104004',
+      registration,
+      migrant,
+      12000,
+      '',
+      '1',
+      '',
+      '2015-03-02',
+      phone,
+      area,
+    ];
+    const first = await buildXlsx(dir.path('resurvey-1.xlsx'), [
+      { name: '家庭', rows: [headers, row('卫重', '城镇', '否', '13900000001', 40)] },
+      { name: '家庭成员', rows: [MEMBER_HEADERS] },
+    ]);
+    expect((await importSurvey(first, run, { today })).households.imported).toBe(1);
+    const second = await buildXlsx(dir.path('resurvey-2.xlsx'), [
+      { name: '家庭', rows: [headers, row('卫重', '农村', '是', '13900000002', 55.5)] },
+      { name: '家庭成员', rows: [MEMBER_HEADERS] },
+    ]);
+    expect((await importSurvey(second, run, { today })).households).toEqual({
+      imported: 0,
+      updated: 1,
+      rejected: 0,
+    });
+    expect((await importSurvey(second, run, { today })).households).toEqual({
+      imported: 0,
+      updated: 0,
+      rejected: 0,
+    });
+    const saved = await t.db.kysely
+      .selectFrom('people as p')
+      .innerJoin('households as h', 'h.head_person_id', 'p.id')
+      .select([
+        'p.phone',
+        'p.household_registration',
+        'p.migrant_worker',
+        'h.housing_area_centi_m2',
+        'h.head_migrant_worker',
+      ])
+      .where('p.id_number', '=', head)
+      .executeTakeFirstOrThrow();
+    expect(saved).toEqual({
+      phone: '13900000002',
+      household_registration: 'rural',
+      migrant_worker: true,
+      housing_area_centi_m2: 5550,
+      head_migrant_worker: true,
+    });
+    // The trail has the change, the phone masked.
+    const trail = await t.db.kysely
+      .selectFrom('audit_log')
+      .select('changes')
+      .where('entity', '=', 'person')
+      .orderBy('id', 'desc')
+      .executeTakeFirstOrThrow();
+    expect(JSON.stringify(trail.changes)).not.toContain('13900000002');
+    expect(trail.changes).toMatchObject({ migrant_worker: { before: false, after: true } });
+    const renamed = await buildXlsx(dir.path('resurvey-3.xlsx'), [
+      { name: '家庭', rows: [headers, row('卫轻', '农村', '是', '13900000002', 55.5)] },
+      { name: '家庭成员', rows: [MEMBER_HEADERS] },
+    ]);
+    const refused = await importSurvey(renamed, run, { today });
+    expect(refused.households).toEqual({ imported: 0, updated: 0, rejected: 1 });
+    expect(refused.errors).toEqual([expect.objectContaining({ sheet: '家庭', row: 2, column: '户主姓名' })]);
+  });
+});

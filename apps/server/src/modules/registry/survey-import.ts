@@ -3,7 +3,8 @@ import type { CreateHousehold } from '@niangjia/contracts';
 import { bulkInsert, isUniqueViolation, sql } from '@niangjia/db';
 import { maskResidentId } from '@niangjia/domain';
 import type { Ctx } from '../../http/context';
-import { type AuditEvent, auditMany } from '../audit/service';
+import { type AuditEvent, audit, auditMany } from '../audit/service';
+import { maskPhone } from './duplicates';
 import { queueDuplicateDetection } from './duplicates-job';
 import { updateSurveyItems } from './households';
 import {
@@ -216,8 +217,74 @@ async function householdsOfHeads(ctx: Ctx, heads: string[]) {
     .innerJoin('orgs as o', 'o.id', 'h.org_id')
     .where(sql<boolean>`p.id_number = any(${heads}::text[])`)
     .selectAll('h')
-    .select(['o.code as org_code', 'p.id_number as head_id_number'])
+    .select([
+      'o.code as org_code',
+      'p.id_number as head_id_number',
+      'p.id as head_id',
+      'p.name as head_person_name',
+      'p.phone as head_phone',
+      'p.household_registration as head_registration',
+      'p.migrant_worker as head_migrant',
+    ])
     .execute();
+}
+
+type ExistingHousehold = Awaited<ReturnType<typeof householdsOfHeads>>[number];
+
+/**
+ * A household surveyed again: its survey items (updateSurveyItems, as the API does), its floor
+ * area, and what the row says of its head (phone, household registration, migrant worker) follow
+ * the new survey, each change audited. Returns whether anything changed.
+ */
+async function resurvey(ctx: Ctx, h: ExistingHousehold, v: SurveyHousehold): Promise<boolean> {
+  let changed = await updateSurveyItems(ctx, h, toCreate(v));
+  const area = v.housingAreaCentiM2 ?? null;
+  if (h.housing_area_centi_m2 !== area) {
+    await ctx.tx
+      .updateTable('households')
+      .set({ housing_area_centi_m2: area })
+      .where('id', '=', h.id)
+      .execute();
+    await audit(ctx, {
+      action: 'update',
+      entity: 'household',
+      entityId: h.id,
+      orgId: h.org_id,
+      before: { housingAreaCentiM2: h.housing_area_centi_m2 },
+      after: { housingAreaCentiM2: area },
+    });
+    changed = true;
+  }
+  const person = {
+    phone: [h.head_phone, v.phone ?? null],
+    household_registration: [h.head_registration, v.householdRegistration],
+    migrant_worker: [h.head_migrant, v.migrantWorker],
+  } as const;
+  const set = Object.fromEntries(
+    Object.entries(person)
+      .filter(([, [was, now]]) => was !== now)
+      .map(([k, [, now]]) => [k, now]),
+  );
+  if (Object.keys(set).length === 0) return changed;
+  await ctx.tx
+    .updateTable('people')
+    .set({ ...set, updated_at: new Date() })
+    .where('id', '=', h.head_id)
+    .execute();
+  // Phones are personal data: the trail says they changed, masked.
+  const shown = (k: string, value: unknown) =>
+    k === 'phone' && typeof value === 'string' ? maskPhone(value) : value;
+  await audit(ctx, {
+    action: 'update',
+    entity: 'person',
+    entityId: h.head_id,
+    orgId: h.org_id,
+    before: Object.fromEntries(
+      Object.keys(set).map((k) => [k, shown(k, person[k as keyof typeof person][0])]),
+    ),
+    after: Object.fromEntries(Object.keys(set).map((k) => [k, shown(k, set[k])])),
+  });
+  return true;
 }
 
 // Columns of the batch inserts, with their SQL types (bulkInsert: one JSON parameter per batch).
@@ -364,7 +431,14 @@ async function writeHouseholds(
         });
         continue;
       }
-      outcomes.push((await updateSurveyItems(ctx, household, toCreate(v))) ? 'updated' : 'unchanged');
+      if (household.head_person_name !== v.headName) {
+        outcomes.push({
+          column: '户主姓名',
+          message: `身份证号 ${maskResidentId(v.headIdNumber)} 在档案中登记的姓名与本行不同`,
+        });
+        continue;
+      }
+      outcomes.push((await resurvey(ctx, household, v)) ? 'updated' : 'unchanged');
       continue;
     }
     const person = known.get(v.headIdNumber);
