@@ -688,6 +688,11 @@ const en: Messages = {
     person: 'Person',
     household: 'Household',
     archive: 'Archive',
+    objection: 'Publicity objection',
+    visit: 'Follow-up visit',
+    duplicate_candidate: 'Possible duplicate',
+    upload: 'Uploaded file',
+    household_export: 'Household export',
   },
   errors: {
     title: 'Operation failed',

@@ -663,6 +663,11 @@ const zhCN = {
     person: '人员',
     household: '家庭档案',
     archive: '档案',
+    objection: '公示异议',
+    visit: '回访',
+    duplicate_candidate: '疑似重复人员',
+    upload: '上传的文件',
+    household_export: '家庭档案导出',
   },
   errors: {
     title: '操作失败',

@@ -21,7 +21,19 @@ export function actionLabel(t: TFunction, action: string): string {
 }
 
 type Entity = keyof (typeof zhCN)['entities'];
-const ENTITIES: readonly Entity[] = ['org', 'user', 'session', 'person', 'household', 'archive'];
+const ENTITIES: readonly Entity[] = [
+  'org',
+  'user',
+  'session',
+  'person',
+  'household',
+  'archive',
+  'objection',
+  'visit',
+  'duplicate_candidate',
+  'upload',
+  'household_export',
+];
 
 export function entityLabel(t: TFunction, entity: string): string {
   return (ENTITIES as readonly string[]).includes(entity) ? t(`entities.${entity as Entity}`) : entity;
