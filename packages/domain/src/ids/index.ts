@@ -22,5 +22,6 @@ export {
   type ResidentIdProblem,
   type ResidentIdResult,
   residentIdContradictions,
+  residentIdFacts,
   type Sex,
 } from './resident-id';

@@ -190,10 +190,20 @@ export function parseResidentId(input: string, opts: { today?: CalendarDate } = 
       id18,
       divisionCode,
       division: lookupDivision(divisionCode),
-      birthDate: `${id18.slice(6, 10)}-${id18.slice(10, 12)}-${id18.slice(12, 14)}`,
-      sex: Number(id18[16]) % 2 === 1 ? 'male' : 'female',
+      ...residentIdFacts(id18),
       convertedFrom15: old,
     },
+  };
+}
+
+/**
+ * What an 18-character number says of its holder (GB 11643): the birth date (characters 7–14) and
+ * the sex (the 17th: odd for men). Takes a number `parseResidentId` accepted; checks nothing.
+ */
+export function residentIdFacts(id18: string): { birthDate: CalendarDate; sex: Sex } {
+  return {
+    birthDate: `${id18.slice(6, 10)}-${id18.slice(10, 12)}-${id18.slice(12, 14)}`,
+    sex: Number(id18[16]) % 2 === 1 ? 'male' : 'female',
   };
 }
 
@@ -223,12 +233,11 @@ export function residentIdContradictions(
   facts: { sex?: Sex; birthDate?: CalendarDate },
 ): ResidentIdContradiction[] {
   const id = normalise(id18);
-  const birthDate = `${id.slice(6, 10)}-${id.slice(10, 12)}-${id.slice(12, 14)}`;
+  const { birthDate, sex } = residentIdFacts(id);
   if (!/^\d{17}[\dX]$/.test(id) || !isCalendarDate(birthDate)) {
     throw new RangeError('not an 18-character resident ID number');
   }
   const contradictions: ResidentIdContradiction[] = [];
-  const sex: Sex = Number(id[16]) % 2 === 1 ? 'male' : 'female';
   if (facts.sex !== undefined && facts.sex !== sex) {
     contradictions.push({ fact: 'sex', inNumber: sex, given: facts.sex });
   }

@@ -40,66 +40,57 @@ interface Who {
   clientAddress: string | null;
 }
 
-/** Appends one entry, in the caller's transaction: the change and its record commit together. */
-export async function recordAudit(tx: Tx, who: Who, event: AuditEvent): Promise<void> {
-  const changes = diff(event.before, event.after);
-  await tx
-    .insertInto('audit_log')
-    .values({
+const AUDIT_COLUMNS = {
+  user_id: 'uuid',
+  username: 'text',
+  org_id: 'uuid',
+  action: 'text',
+  entity: 'text',
+  entity_id: 'text',
+  changes: 'jsonb',
+  request_id: 'text',
+  client_address: 'inet',
+} as const;
+
+/** Appends entries in one statement, in the caller's transaction: the change and its record commit together. */
+async function record(tx: Tx, who: Who, events: readonly AuditEvent[]): Promise<void> {
+  await bulkInsert(
+    tx,
+    'audit_log',
+    AUDIT_COLUMNS,
+    events.map((event) => ({
       user_id: who.userId,
       username: who.username,
       org_id: event.orgId,
       action: event.action,
       entity: event.entity,
       entity_id: event.entityId,
-      changes: changes === null ? null : sql`${JSON.stringify(changes)}::jsonb`,
+      changes: diff(event.before, event.after),
       request_id: who.requestId,
       client_address: who.clientAddress,
-    })
-    .execute();
-}
-
-/** Appends many entries in one statement (bulk work: an import's batch), in the caller's transaction. */
-export async function auditMany(ctx: Ctx, events: AuditEvent[]): Promise<void> {
-  await bulkInsert(
-    ctx.tx,
-    'audit_log',
-    {
-      user_id: 'uuid',
-      username: 'text',
-      org_id: 'uuid',
-      action: 'text',
-      entity: 'text',
-      entity_id: 'text',
-      changes: 'jsonb',
-      request_id: 'text',
-      client_address: 'inet',
-    },
-    events.map((event) => ({
-      user_id: ctx.actor.userId || null,
-      username: ctx.actor.username,
-      org_id: event.orgId,
-      action: event.action,
-      entity: event.entity,
-      entity_id: event.entityId,
-      changes: diff(event.before, event.after),
-      request_id: ctx.requestId,
-      client_address: ctx.clientAddress,
     })),
   );
 }
 
+const whoOf = (ctx: Ctx): Who => ({
+  userId: ctx.actor.userId || null,
+  username: ctx.actor.username,
+  requestId: ctx.requestId,
+  clientAddress: ctx.clientAddress,
+});
+
+/** Appends one entry for someone who is not a request's actor (the operator, the server itself). */
+export function recordAudit(tx: Tx, who: Who, event: AuditEvent): Promise<void> {
+  return record(tx, who, [event]);
+}
+
+/** Appends many entries in one statement (bulk work: an import's batch). */
+export function auditMany(ctx: Ctx, events: AuditEvent[]): Promise<void> {
+  return record(ctx.tx, whoOf(ctx), events);
+}
+
 export function audit(ctx: Ctx, event: AuditEvent): Promise<void> {
-  return recordAudit(
-    ctx.tx,
-    {
-      userId: ctx.actor.userId || null,
-      username: ctx.actor.username,
-      requestId: ctx.requestId,
-      clientAddress: ctx.clientAddress,
-    },
-    event,
-  );
+  return record(ctx.tx, whoOf(ctx), [event]);
 }
 
 /**

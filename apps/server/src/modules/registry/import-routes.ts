@@ -1,3 +1,4 @@
+import { PassThrough } from 'node:stream';
 import {
   HouseholdFilters,
   ImportStarted,
@@ -80,7 +81,6 @@ export const importRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: { tags, summary: 'An empty survey workbook with exactly the import headers' },
     },
     async (_req, reply) => {
-      const { PassThrough } = await import('node:stream');
       const out = new PassThrough();
       void writeWorkbook(
         out,
@@ -115,7 +115,6 @@ export const importRoutes: FastifyPluginAsyncZod = async (app) => {
           after: { filters: req.query },
         }),
       );
-      const { PassThrough } = await import('node:stream');
       const out = new PassThrough();
       // Streamed while it is written; each batch is read in its own scoped transaction.
       void exportSurvey(out, (fn) => req.run(fn), req.query).catch((err) => {

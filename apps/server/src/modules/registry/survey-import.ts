@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import type { CreateHousehold } from '@niangjia/contracts';
 import { bulkInsert, isUniqueViolation, sql } from '@niangjia/db';
-import { maskResidentId } from '@niangjia/domain';
+import { maskResidentId, residentIdFacts } from '@niangjia/domain';
 import type { Ctx } from '../../http/context';
 import { type AuditEvent, audit, auditMany } from '../audit/service';
 import { maskPhone } from './duplicates';
@@ -89,6 +89,8 @@ interface KnownPerson {
   openHousehold?: { code: string; name: string };
 }
 
+const nameDiffers = (id18: string): string => `身份证号 ${maskResidentId(id18)} 在档案中登记的姓名与本行不同`;
+
 const keptElsewhere = (id18: string, p: KnownPerson): string =>
   `身份证号 ${maskResidentId(id18)} 的人员由 ${p.keeperName}（${p.keeperCode}）登记管理，请先与该单位联系`;
 
@@ -138,8 +140,7 @@ function reuse(
   idColumn: string,
 ) {
   if (!p.orgPath) return { column: idColumn, message: keptElsewhere(id18, p) };
-  if (p.name !== name)
-    return { column: nameColumn, message: `身份证号 ${maskResidentId(id18)} 在档案中登记的姓名与本行不同` };
+  if (p.name !== name) return { column: nameColumn, message: nameDiffers(id18) };
   if (p.openHousehold)
     return {
       column: idColumn,
@@ -434,7 +435,7 @@ async function writeHouseholds(
       if (household.head_person_name !== v.headName) {
         outcomes.push({
           column: '户主姓名',
-          message: `身份证号 ${maskResidentId(v.headIdNumber)} 在档案中登记的姓名与本行不同`,
+          message: nameDiffers(v.headIdNumber),
         });
         continue;
       }
@@ -464,7 +465,7 @@ async function writeHouseholds(
       HEAD_COLUMNS,
       newPeople.map(({ index, org }) => {
         const { v, row } = rows[index] as HouseholdRowIn;
-        const id = parsedId(v.headIdNumber);
+        const id = residentIdFacts(v.headIdNumber);
         const employer = employerOf.get(row);
         if (typeof employer === 'object') warnings.push({ row, ...employer });
         return {
@@ -733,7 +734,7 @@ async function writeMembers(
       MEMBER_COLUMNS,
       newPeople.map(({ index, org }) => {
         const { v } = rows[index] as MemberRowIn;
-        const id = parsedId(v.idNumber);
+        const id = residentIdFacts(v.idNumber);
         return {
           id_number: v.idNumber,
           name: v.name,
@@ -784,14 +785,6 @@ async function writeMembers(
 /** The secondary causes of a row, without the primary one and without repeats. */
 function secondaryOf(v: SurveyHousehold): string[] {
   return [...new Set((v.secondaryCauses ?? []).filter((c) => c !== v.primaryCause))];
-}
-
-/** Sex and birth date of a number the reader has already checked (GB 11643: digits 7–14 and 17). */
-function parsedId(id18: string): { sex: 'male' | 'female'; birthDate: string } {
-  return {
-    sex: Number(id18[16]) % 2 === 1 ? 'male' : 'female',
-    birthDate: `${id18.slice(6, 10)}-${id18.slice(10, 12)}-${id18.slice(12, 14)}`,
-  };
 }
 
 /**
