@@ -449,3 +449,66 @@ describe('survey import, a household surveyed again', () => {
     expect(refused.errors).toEqual([expect.objectContaining({ sheet: '家庭', row: 2, column: '户主姓名' })]);
   });
 });
+
+describe('survey import, a member added meanwhile', () => {
+  it('finds a member someone added to a household the import just created, and adds the others', async () => {
+    const head = residentId('640104', '1961-06-06', 901);
+    const [early, late] = [902, 903].map((n) => residentId('640104', '1990-09-09', n)) as [string, string];
+    const file = await survey(
+      'meanwhile.xlsx',
+      [['周一', head, '640104003', '城镇', '否', 10000, '', '1', '', '2015-03-02']],
+      [
+        [head, '周小早', early, '子女', ''],
+        [head, '周小晚', late, '子女', ''],
+      ],
+    );
+    // The third unit of work is the members' batch (after the clock and the households' batch):
+    // before it starts, a caseworker adds the first member by hand.
+    let units = 0;
+    const racing = async <T>(fn: Parameters<typeof asOperator<T>>[1]): Promise<T> => {
+      if (++units === 3)
+        await run(async (ctx) => {
+          const household = await ctx.tx
+            .selectFrom('households as h')
+            .innerJoin('people as p', 'p.id', 'h.head_person_id')
+            .where('p.id_number', '=', head)
+            .select(['h.id', 'h.org_id'])
+            .executeTakeFirstOrThrow();
+          const person = await ctx.tx
+            .insertInto('people')
+            .values({
+              id_number: early,
+              name: '周小早',
+              sex: 'male',
+              birth_date: '1990-09-09',
+              org_id: household.org_id,
+              source: 'registry',
+            })
+            .returning('id')
+            .executeTakeFirstOrThrow();
+          await ctx.tx
+            .insertInto('household_members')
+            .values({ household_id: household.id, person_id: person.id, relation: '子女' })
+            .execute();
+        });
+      return run(fn);
+    };
+    const report = await importSurvey(file, racing, { today });
+    expect(units).toBeGreaterThan(3);
+    expect(report.households).toEqual({ imported: 1, updated: 0, rejected: 0 });
+    expect(report.members).toEqual({ imported: 1, rejected: 0 });
+    expect(report.errors).toEqual([]);
+    const members = await run((ctx) =>
+      ctx.tx
+        .selectFrom('household_members as m')
+        .innerJoin('households as h', 'h.id', 'm.household_id')
+        .innerJoin('people as hp', 'hp.id', 'h.head_person_id')
+        .innerJoin('people as p', 'p.id', 'm.person_id')
+        .where('hp.id_number', '=', head)
+        .select('p.id_number')
+        .orderBy('p.id_number')
+        .execute(),
+    );
+    expect(members.map((m) => m.id_number)).toEqual([early, late].sort());
+  });
+});

@@ -109,9 +109,9 @@ async function lookupPeople(ctx: Ctx, ids: string[]): Promise<Map<string, KnownP
   if (known.size === 0) return known;
   const visible = await sql<{ id_number: string; name: string; path: string }>`
     select p.id_number, p.name, o.path
-    from unnest(${[...known.keys()]}::text[]) as x(id_number)
-    join people p on p.id_number = x.id_number
-    join orgs o on o.id = p.org_id`.execute(ctx.tx);
+    from people p
+    join orgs o on o.id = p.org_id
+    where p.id_number = any(${[...known.keys()]}::text[])`.execute(ctx.tx);
   for (const v of visible.rows) {
     const k = known.get(v.id_number);
     if (k) Object.assign(k, { name: v.name, orgPath: v.path });
@@ -209,17 +209,18 @@ class Orgs {
 /**
  * The households of the scope headed by these ID numbers. A batch's list is one array parameter
  * (`= any`, an index lookup per element), never an IN list of 1,000 parameters, which a small
- * table's plan matches row by row against every element.
+ * table's plan matches row by row against every element. The organisation's code is a scalar
+ * subquery, not a join: joined, the scope's organisations (estimated from a setting, so badly)
+ * led the plan to scan every household of the scope once per batch.
  */
 async function householdsOfHeads(ctx: Ctx, heads: string[]) {
   return ctx.tx
     .selectFrom('people as p')
     .innerJoin('households as h', 'h.head_person_id', 'p.id')
-    .innerJoin('orgs as o', 'o.id', 'h.org_id')
     .where(sql<boolean>`p.id_number = any(${heads}::text[])`)
     .selectAll('h')
     .select([
-      'o.code as org_code',
+      sql<string>`(select o.code from orgs o where o.id = h.org_id)`.as('org_code'),
       'p.id_number as head_id_number',
       'p.id as head_id',
       'p.name as head_person_name',
@@ -377,6 +378,15 @@ interface MemberRowIn {
   v: SurveyMember;
 }
 
+/**
+ * A household this import created: its members' rows need not look it up by its head (its
+ * members are still looked up: someone may have added one meanwhile).
+ */
+interface FreshHousehold {
+  id: string;
+  org_code: string;
+}
+
 /** A household new in a dry run does not exist in the database: its members are checked against this. */
 interface PlannedHousehold {
   orgCode: string;
@@ -393,6 +403,8 @@ async function writeHouseholds(
   today: string,
   /** Problems that do not refuse a row (an employer left unlinked), by Excel row. */
   warnings: ({ row: number } & Refusal)[],
+  /** Filled with the households this batch creates, by their head's ID number. */
+  fresh: Map<string, FreshHousehold>,
 ): Promise<HouseholdOutcome[]> {
   await orgs.load(
     ctx,
@@ -524,6 +536,11 @@ async function writeHouseholds(
     ['id', 'head_person_id'],
   )) as { id: string; head_person_id: string }[];
   const householdOf = new Map(created.map((h) => [h.head_person_id, h.id]));
+  for (const { index, org, personId } of creating)
+    fresh.set((rows[index] as HouseholdRowIn).v.headIdNumber, {
+      id: householdOf.get(personId as string) as string,
+      org_code: org.code,
+    });
   const archives = (await bulkInsert(
     ctx.tx,
     'archives',
@@ -640,12 +657,17 @@ async function employers(
       });
   }
   if (missing.size) {
-    await ctx.tx
+    const inserted = await ctx.tx
       .insertInto('employers')
       .values([...missing.values()])
       .onConflict((oc) => oc.column('credit_code').doNothing())
+      .returning(['id', 'credit_code', 'name'])
       .execute();
-    await look();
+    for (const e of inserted)
+      if (e.credit_code) byCode.set(e.credit_code, e.id);
+      else byName.set(e.name, e.id);
+    // A code met by the insert and not returned: registered meanwhile, or kept outside the scope.
+    if (inserted.length < missing.size) await look();
   }
   for (const { row, v } of named) {
     const id = v.employerCreditCode ? byCode.get(v.employerCreditCode) : byName.get(v.employerName as string);
@@ -670,22 +692,32 @@ async function writeMembers(
   orgs: Orgs,
   planned: Map<string, PlannedHousehold>,
   dryRun: boolean,
+  /** Households created by this import: known without a lookup. */
+  fresh: Map<string, FreshHousehold>,
 ): Promise<MemberOutcome[]> {
   const heads = [...new Set(rows.map((r) => r.v.headIdNumber))];
-  const households = await householdsOfHeads(ctx, heads);
-  const householdOf = new Map(households.map((h) => [h.head_id_number, h]));
+  const households = await householdsOfHeads(
+    ctx,
+    heads.filter((h) => !fresh.has(h)),
+  );
+  const householdOf = new Map<string, FreshHousehold>(households.map((h) => [h.head_id_number, h]));
+  for (const h of heads) {
+    const created = fresh.get(h);
+    if (created) householdOf.set(h, created);
+  }
   // Organisations of planned households were loaded with their rows.
   await orgs.load(
     ctx,
     households.map((h) => h.org_code),
   );
-  const memberships = households.length
+  const ids = [...new Set([...householdOf.values()].map((h) => h.id))];
+  const memberships = ids.length
     ? (
         await sql<{ household_id: string; id_number: string }>`
           select m.household_id, p.id_number
-          from unnest(${households.map((h) => h.id)}::uuid[]) as x(household_id)
-          join household_members m on m.household_id = x.household_id
-          join people p on p.id = m.person_id`.execute(ctx.tx)
+          from household_members m
+          join people p on p.id = m.person_id
+          where m.household_id = any(${ids}::uuid[])`.execute(ctx.tx)
       ).rows
     : [];
   const isMember = new Set(memberships.map((m) => `${m.household_id}:${m.id_number}`));
@@ -827,6 +859,8 @@ export async function importSurvey(
   const rejectedHeads = new Set<string>();
   /** Households a dry run would have created. */
   const planned = new Map<string, PlannedHousehold>();
+  /** Households this import created (none in a dry run: its writes are rolled back). */
+  const fresh = new Map<string, FreshHousehold>();
   const orgs = new Orgs();
 
   // A unit of work that keeps its writes, or (dry run) only tells what it would have done. A
@@ -854,10 +888,14 @@ export async function importSurvey(
 
   const flushHouseholds = async (rows: HouseholdRowIn[]) => {
     const notes: ({ row: number } & Refusal)[] = [];
+    const created = new Map<string, FreshHousehold>();
     const outcomes = await attempt((ctx) => {
       notes.length = 0;
-      return writeHouseholds(ctx, rows, orgs, today, notes);
+      created.clear();
+      return writeHouseholds(ctx, rows, orgs, today, notes, created);
     });
+    // Only what was kept: a dry run's households were rolled back (its members go by `planned`).
+    if (!dryRun) for (const [head, household] of created) fresh.set(head, household);
     for (const n of notes)
       report.warnings.push({
         sheet: SURVEY_HOUSEHOLDS.name,
@@ -879,7 +917,7 @@ export async function importSurvey(
     }
   };
   const flushMembers = async (rows: MemberRowIn[]) => {
-    const outcomes = await attempt((ctx) => writeMembers(ctx, rows, orgs, planned, dryRun));
+    const outcomes = await attempt((ctx) => writeMembers(ctx, rows, orgs, planned, dryRun, fresh));
     for (const [i, outcome] of outcomes.entries()) {
       if (outcome === 'imported') report.members.imported++;
       else if (outcome !== 'unchanged') {
