@@ -50,7 +50,7 @@ async function step(archiveId: string, action: string, extra: object = {}, cooki
 }
 
 /** An archive taken to exited: archived by the database (the way there is tested elsewhere), then exited. */
-async function exit(archiveId: string) {
+async function exit(archiveId: string, exitReason = 'income_recovered') {
   await t.db.kysely
     .updateTable('archives')
     .set({ status: 'archived', archived_on: '2015-06-01', next_review_on: '2016-06-01' })
@@ -59,7 +59,7 @@ async function exit(archiveId: string) {
   const res = await step(
     archiveId,
     'exit',
-    { exitReason: 'income_recovered', onDate: '2016-05-01' },
+    { exitReason, onDate: '2016-05-01' },
     manager,
   );
   expect(res.statusCode, res.body).toBe(200);
@@ -502,6 +502,16 @@ describe('a closed archive opened again', () => {
       code: 'person_in_open_household',
       people: [{ name: '何小东', orgCode: '640104001' }],
     });
+    expect((await detail(h.id)).archive?.status).toBe('exited');
+  });
+
+  it("does not reopen an archive closed by the head's death", async () => {
+    const h = await household({ idNumber: residentId('640104', '1940-04-04', 884), name: '韩老' });
+    await exit(h.archiveId, 'death');
+    expect((await detail(h.id)).archive?.allowedActions).toEqual([]);
+    const res = await step(h.archiveId, 'reopen', {});
+    expect(res.statusCode).toBe(409);
+    expect(res.json().error.details).toEqual({ code: 'head_deceased' });
     expect((await detail(h.id)).archive?.status).toBe('exited');
   });
 

@@ -353,6 +353,8 @@ const en: Messages = {
       person_in_open_household:
         '{{names}} already belong to another open household, and a person can be in one open household only. Deal with that household first.',
       not_current_archive: "Only the household's current archive can be reopened.",
+      head_deceased:
+        "This archive was closed by the head's death: register the household again with its new head.",
       household_has_open_archive: 'The household already has an open archive.',
       other: '{{message}}',
     },

@@ -345,6 +345,7 @@ const zhCN = {
       person_in_open_household:
         '{{names}} 已在其他未办结的家庭档案中，一人只能在一个未办结的家庭中。请先处理那个家庭。',
       not_current_archive: '只能从该家庭当前的档案重新建档。',
+      head_deceased: '该档案因户主死亡而撤档，不能返困重新建档：请以新的户主重新登记该家庭。',
       household_has_open_archive: '该家庭已有未办结的档案。',
       other: '{{message}}',
     },

@@ -105,6 +105,18 @@ describe('the archive life cycle', () => {
     });
   });
 
+  it("does not reopen an archive closed by the head's death", () => {
+    expect(allowedActions('exited', caseworker, 'death')).toEqual([]);
+    expect(allowedActions('exited', caseworker, 'income_recovered')).toEqual(['reopen']);
+    expect(takeStep('exited', 'reopen', caseworker, { today: '2015-06-01', closedFor: 'death' })).toEqual({
+      ok: false,
+      refusal: { code: 'head_deceased' },
+    });
+    expect(
+      takeStep('exited', 'reopen', caseworker, { today: '2015-06-01', closedFor: 'moved_away' }),
+    ).toMatchObject({ ok: true, opens: 'relapsed' });
+  });
+
   it('exits only with a reason', () => {
     expect(takeStep('archived', 'exit', manager, { today: '2015-06-01' })).toEqual({
       ok: false,

@@ -21,6 +21,8 @@ export interface StepFacts {
   /** Objections of this publicity found right: the archive must be returned or refused instead. */
   upheldObjections?: number;
   exitReason?: ExitReason;
+  /** Why the archive the step is taken on was closed, for `reopen`. */
+  closedFor?: ExitReason | null;
 }
 
 export type StepRefusal =
@@ -29,12 +31,29 @@ export type StepRefusal =
   | { code: 'publicity_not_over'; endsOn: CalendarDate; provisional: boolean }
   | { code: 'open_objections'; count: number }
   | { code: 'objection_upheld'; count: number }
-  | { code: 'exit_reason_required' };
+  | { code: 'exit_reason_required' }
+  | { code: 'head_deceased' };
 
-/** The actions a holder of `permissions` may take on an archive in `status`. */
-export function allowedActions(status: ArchiveStatus, permissions: readonly string[]): ArchiveActionCode[] {
+/**
+ * An archive closed by the head's death is not reopened as 返困: the household, if it is still in
+ * hardship, has another head now and is surveyed as a household of its own.
+ */
+const reopenable = (closedFor: ExitReason | null | undefined) => closedFor !== 'death';
+
+/**
+ * The actions a holder of `permissions` may take on an archive in `status` (closed for
+ * `closedFor`, when it was).
+ */
+export function allowedActions(
+  status: ArchiveStatus,
+  permissions: readonly string[],
+  closedFor?: ExitReason | null,
+): ArchiveActionCode[] {
   return ARCHIVE_ACTIONS.filter(
-    (a) => (a.from as readonly ArchiveStatus[]).includes(status) && permissions.includes(a.permission),
+    (a) =>
+      (a.from as readonly ArchiveStatus[]).includes(status) &&
+      permissions.includes(a.permission) &&
+      (a.code !== 'reopen' || reopenable(closedFor)),
   ).map((a) => a.code);
 }
 
@@ -77,5 +96,7 @@ export function takeStep(
   }
   if (requires.includes('exitReason') && !facts.exitReason)
     return { ok: false, refusal: { code: 'exit_reason_required' } };
+  if (action === 'reopen' && !reopenable(facts.closedFor))
+    return { ok: false, refusal: { code: 'head_deceased' } };
   return 'opens' in def ? { ok: true, to: def.to, opens: def.opens } : { ok: true, to: def.to };
 }

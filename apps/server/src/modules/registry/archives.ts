@@ -200,7 +200,11 @@ export async function getHousehold(ctx: Ctx, id: string, { full = false } = {}):
             ? publicityEndsOn(a.publicity_started_on, PUBLICITY_WORKING_DAYS).date
             : null,
           nextReviewOn: a.next_review_on,
-          allowedActions: allowedActions(a.status as ArchiveStatus, ctx.actor.permissions),
+          allowedActions: allowedActions(
+            a.status as ArchiveStatus,
+            ctx.actor.permissions,
+            a.exit_reason as ExitReason | null,
+          ),
         }
       : null,
     previousArchives: previous.map(archiveView),
@@ -258,6 +262,7 @@ export async function takeArchiveStep(
     openObjections: objections.open,
     upheldObjections: objections.upheld,
     exitReason: input.exitReason,
+    closedFor: a.exit_reason as ExitReason | null,
   });
   if (!result.ok) {
     if (result.refusal.code === 'not_permitted')

@@ -67,6 +67,8 @@ function useRefusalText() {
         return t('archiveStep.refusal.not_current_archive');
       case 'household_has_open_archive':
         return t('archiveStep.refusal.household_has_open_archive');
+      case 'head_deceased':
+        return t('archiveStep.refusal.head_deceased');
       default:
         return t('archiveStep.refusal.other', { message: error.message });
     }
