@@ -56,12 +56,7 @@ async function exit(archiveId: string, exitReason = 'income_recovered') {
     .set({ status: 'archived', archived_on: '2015-06-01', next_review_on: '2016-06-01' })
     .where('id', '=', archiveId)
     .execute();
-  const res = await step(
-    archiveId,
-    'exit',
-    { exitReason, onDate: '2016-05-01' },
-    manager,
-  );
+  const res = await step(archiveId, 'exit', { exitReason, onDate: '2016-05-01' }, manager);
   expect(res.statusCode, res.body).toBe(200);
 }
 
