@@ -387,8 +387,14 @@ describe('reviews and visits due', () => {
     const visits = (await due('kind=visit')).filter(
       (i: { householdId: string }) => i.householdId === householdId,
     );
+    // The first visit falls to the caseworker who made the home visit.
     expect(visits).toEqual([
-      expect.objectContaining({ kind: 'visit', dueOn: shift(archivedOn, 90), overdue: true }),
+      expect.objectContaining({
+        kind: 'visit',
+        dueOn: shift(archivedOn, 90),
+        overdue: true,
+        caseworker: 'xq-caseworker',
+      }),
     ]);
     expect(visits[0].headIdMasked).toMatch(/\*{8}/);
 

@@ -289,11 +289,25 @@ export async function takeArchiveStep(
     set.next_review_on = null;
   }
   await ctx.tx.updateTable('archives').set(set).where('id', '=', archiveId).execute();
-  if (input.action === 'archive')
+  if (input.action === 'archive') {
+    // The first follow-up visit falls to whoever made the home visit: they know the family.
+    const visitor = await ctx.tx
+      .selectFrom('archive_steps')
+      .select('user_id')
+      .where('archive_id', '=', archiveId)
+      .where('action', '=', 'home_visit')
+      .orderBy('id', 'desc')
+      .executeTakeFirst();
     await ctx.tx
       .insertInto('visits')
-      .values({ archive_id: archiveId, org_id: a.org_id, due_on: addDays(onDate, a.visit_interval_days) })
+      .values({
+        archive_id: archiveId,
+        org_id: a.org_id,
+        due_on: addDays(onDate, a.visit_interval_days),
+        caseworker_id: visitor?.user_id ?? null,
+      })
       .execute();
+  }
   await ctx.tx
     .insertInto('archive_steps')
     .values({
