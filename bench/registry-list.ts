@@ -472,7 +472,9 @@ export const registryList: Benchmark = {
         counts = await seedRegistry(client, p.households, log);
       }
       sample = await samples(client);
-      serverVersion = (await client.query<{ v: string }>('show server_version')).rows[0]?.v ?? '?';
+      serverVersion =
+        (await client.query<{ v: string }>("select current_setting('server_version') as v")).rows[0]?.v ??
+        '?';
     } finally {
       await client.end();
     }
