@@ -82,15 +82,24 @@ async function runCli(args: string[], env: NodeJS.ProcessEnv): Promise<Run> {
   });
   let peak = 0;
   let cpuTicks = 0;
+  // The command starts itself again with its heap flags (bin/niangjia.mjs): what is measured is
+  // the process doing the work, the one child of the first, once it is there.
+  let worker: number | undefined;
   const poll = setInterval(async () => {
-    const status = await readFile(`/proc/${child.pid}/status`, 'utf8').catch(() => '');
+    worker ??= Number(
+      (await readFile(`/proc/${child.pid}/task/${child.pid}/children`, 'utf8').catch(() => '')).trim() ||
+        Number.NaN,
+    );
+    if (Number.isNaN(worker)) worker = undefined;
+    const pid = worker ?? child.pid;
+    const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
     const kb = Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0);
     peak = Math.max(peak, kb * 1024);
     // /proc/PID/stat: utime and stime are fields 14 and 15, counted after the command's name.
-    const stat = await readFile(`/proc/${child.pid}/stat`, 'utf8').catch(() => '');
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     const ticks = Number(fields[11] ?? 0) + Number(fields[12] ?? 0);
-    if (ticks > cpuTicks) cpuTicks = ticks;
+    if (worker && ticks > cpuTicks) cpuTicks = ticks;
   }, 100);
   const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
   clearInterval(poll);

@@ -1,7 +1,29 @@
 #!/usr/bin/env node
 // The `niangjia` command. The server runs its TypeScript through tsx (docs/decisions/0001-typescript-on-node-20.md).
-import { register } from 'tsx/esm/api';
+//
+// It runs with a larger young generation (V8's semi-space, 16 MiB by default): reading a workbook
+// allocates and drops a few objects per cell, and with the default size a 100,000-household import
+// spent a fifth of its time collecting garbage (65 s of CPU; 47 s with 32 MiB, same peak memory).
+// V8 takes heap sizes only when it starts, so the command starts itself again with the flag.
+import { spawn } from 'node:child_process';
 
-register();
-const { main } = await import('../src/cli.ts');
-await main(process.argv);
+const SEMI_SPACE = '--max-semi-space-size=32';
+
+if (process.execArgv.some((a) => a.startsWith('--max-semi-space-size'))) {
+  const { register } = await import('tsx/esm/api');
+  register();
+  const { main } = await import('../src/cli.ts');
+  await main(process.argv);
+} else {
+  const child = spawn(process.execPath, [...process.execArgv, SEMI_SPACE, ...process.argv.slice(1)], {
+    stdio: 'inherit',
+  });
+  // The command is the child: signals go to it, its exit is this one's.
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => child.kill(signal));
+  child.on('exit', (code, signal) => {
+    if (signal) {
+      process.removeAllListeners(signal);
+      process.kill(process.pid, signal);
+    } else process.exit(code ?? 1);
+  });
+}
