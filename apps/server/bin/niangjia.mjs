@@ -10,15 +10,26 @@ import { spawn } from 'node:child_process';
 const SEMI_SPACE = '--max-semi-space-size=32';
 
 if (process.execArgv.some((a) => a.startsWith('--max-semi-space-size'))) {
+  // Started by the first process below: when that one dies without passing a signal on (killed
+  // outright), this one stops as if told to, rather than run on holding the port and the data.
+  if (process.channel) {
+    process.channel.unref();
+    process.on('disconnect', () => process.kill(process.pid, 'SIGTERM'));
+  }
   const { register } = await import('tsx/esm/api');
   register();
   const { main } = await import('../src/cli.ts');
   await main(process.argv);
 } else {
   const child = spawn(process.execPath, [...process.execArgv, SEMI_SPACE, ...process.argv.slice(1)], {
-    stdio: 'inherit',
+    stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
   });
-  // The command is the child: signals go to it, its exit is this one's.
+  child.on('error', (err) => {
+    console.error(`niangjia: cannot start ${process.execPath}: ${err.message}`);
+    process.exit(1);
+  });
+  // The command is the child: signals go to it, its exit is this one's. (A terminal's Ctrl-C reaches
+  // both: the child then gets SIGINT twice; `serve` stops once whatever it is sent.)
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => child.kill(signal));
   child.on('exit', (code, signal) => {
     if (signal) {

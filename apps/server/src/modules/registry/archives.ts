@@ -290,13 +290,16 @@ export async function takeArchiveStep(
   }
   await ctx.tx.updateTable('archives').set(set).where('id', '=', archiveId).execute();
   if (input.action === 'archive') {
-    // The first follow-up visit falls to whoever made the home visit: they know the family.
+    // The first follow-up visit falls to whoever made the home visit (they know the family), if
+    // they are still an active user; otherwise to no one yet.
     const visitor = await ctx.tx
-      .selectFrom('archive_steps')
-      .select('user_id')
-      .where('archive_id', '=', archiveId)
-      .where('action', '=', 'home_visit')
-      .orderBy('id', 'desc')
+      .selectFrom('archive_steps as s')
+      .innerJoin('users as u', 'u.id', 's.user_id')
+      .select('s.user_id')
+      .where('s.archive_id', '=', archiveId)
+      .where('s.action', '=', 'home_visit')
+      .where('u.active', '=', true)
+      .orderBy('s.id', 'desc')
       .executeTakeFirst();
     await ctx.tx
       .insertInto('visits')

@@ -930,9 +930,11 @@ export async function importSurvey(
   // One batch is written while the next is read (the database works in another thread or
   // process): at most one write in flight, in order.
   let writing: Promise<void> = Promise.resolve();
-  const write = async (flush: Promise<void>) => {
+  // The batch starts only when the last one is done (a promise passed in would already be running:
+  // two transactions at once, which could register a name-only employer twice).
+  const write = async (flush: () => Promise<void>) => {
     await writing;
-    writing = flush;
+    writing = flush();
     writing.catch(() => {}); // awaited before the next write and at the end
   };
   let households: HouseholdRowIn[] = [];
@@ -995,7 +997,10 @@ export async function importSurvey(
   };
   /** All households written: their outcomes decide their members'. */
   const finishHouseholds = async () => {
-    if (households.length) await write(flushHouseholds(households));
+    if (households.length) {
+      const batch = households;
+      await write(() => flushHouseholds(batch));
+    }
     households = [];
     await writing;
     householdsRead = true;
@@ -1029,21 +1034,26 @@ export async function importSurvey(
       if (sheet === '家庭') {
         onHousehold(event);
         if (households.length >= batchSize) {
-          await write(flushHouseholds(households));
+          const batch = households;
+          await write(() => flushHouseholds(batch));
           households = [];
           await progress('家庭');
         }
       } else {
         onMember(event);
         if (members.length >= batchSize) {
-          await write(flushMembers(members));
+          const batch = members;
+          await write(() => flushMembers(batch));
           members = [];
           await progress('家庭成员');
         }
       }
     }
     if (!householdsRead) await finishHouseholds(); // no households sheet at all
-    if (members.length) await write(flushMembers(members));
+    if (members.length) {
+      const batch = members;
+      await write(() => flushMembers(batch));
+    }
     members = [];
     await writing;
   };
