@@ -642,6 +642,11 @@ async function employers(
         .execute())
         if (!byName.has(e.name)) byName.set(e.name, e.id);
   };
+  // A name has no unique index: two batches (or imports) registering the same new name at once
+  // would each insert it. Each name is locked for the transaction, always in the same order.
+  if (names.length)
+    await sql`select pg_advisory_xact_lock(hashtext('niangjia_employer_name'), hashtext(n))
+      from (select n from unnest(${names}::text[]) as n order by n) as sorted`.execute(ctx.tx);
   await look();
   const missing = new Map<string, { credit_code: string | null; name: string; org_id: string }>();
   for (const { v, org } of named) {
@@ -927,15 +932,19 @@ export async function importSurvey(
     }
   };
 
-  // One batch is written while the next is read (the database works in another thread or
-  // process): at most one write in flight, in order.
-  let writing: Promise<void> = Promise.resolve();
-  // The batch starts only when the last one is done (a promise passed in would already be running:
-  // two transactions at once, which could register a name-only employer twice).
+  // Batches are written while the next is read (the database works in another thread or
+  // process), up to two at once: on the server each has its connection and the database works on
+  // two cores (86 s for 100,000 households instead of 118 s one at a time). Batches of one sheet
+  // never share a person or a household; a new employer's name is locked (`employers`).
+  const writing: Promise<void>[] = [];
   const write = async (flush: () => Promise<void>) => {
-    await writing;
-    writing = flush();
-    writing.catch(() => {}); // awaited before the next write and at the end
+    if (writing.length >= 2) await writing.shift();
+    const batch = flush();
+    batch.catch(() => {}); // awaited when a place is needed, or by `written`
+    writing.push(batch);
+  };
+  const written = async () => {
+    for (const batch of writing.splice(0)) await batch;
   };
   let households: HouseholdRowIn[] = [];
   let members: MemberRowIn[] = [];
@@ -1002,7 +1011,7 @@ export async function importSurvey(
       await write(() => flushHouseholds(batch));
     }
     households = [];
-    await writing;
+    await written();
     householdsRead = true;
   };
 
@@ -1055,7 +1064,7 @@ export async function importSurvey(
       await write(() => flushMembers(batch));
     }
     members = [];
-    await writing;
+    await written();
   };
   // The database's clock, which stamps the people this import registers.
   const started = await run(
