@@ -60,6 +60,14 @@ function* members(n: number) {
     };
 }
 
+/** The benchmark's workbook: `count` households of new people, one new member each. */
+export async function writeSurveyWorkbook(file: string, count: number): Promise<void> {
+  await writeWorkbook(file, [
+    { spec: SURVEY_HOUSEHOLDS, rows: households(count) },
+    { spec: SURVEY_MEMBERS, rows: members(count) },
+  ]);
+}
+
 interface Run {
   seconds: number;
   peakRssMiB: number;
@@ -129,10 +137,7 @@ export const surveyImport: Benchmark = {
     const targets: Awaited<ReturnType<Benchmark['run']>>['targets'] = [];
     try {
       log(`writing a workbook of ${count} households and ${count} members`);
-      await writeWorkbook(file, [
-        { spec: SURVEY_HOUSEHOLDS, rows: households(count) },
-        { spec: SURVEY_MEMBERS, rows: members(count) },
-      ]);
+      await writeSurveyWorkbook(file, count);
       const size = (await stat(file)).size;
       figures.fileMiB = round2(size / MiB);
 
