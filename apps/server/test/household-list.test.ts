@@ -150,6 +150,47 @@ describe("the list's copies of the head, the archive and the organisation", () =
   });
 });
 
+describe('name pieces', () => {
+  it('are the distinct two-character pieces of a name, or a one-character name itself', async () => {
+    const pieces = async (name: string | null) =>
+      (
+        await t.db.system((tx) =>
+          sql<{ g: string[] }>`select niangjia_name_grams(${name}::text) as g`.execute(tx),
+        )
+      ).rows[0]?.g;
+    expect(await pieces(null)).toEqual([]);
+    expect(await pieces('')).toEqual([]);
+    expect(await pieces('王')).toEqual(['王']);
+    expect(await pieces('王伟')).toEqual(['王伟']);
+    expect(await pieces('欧阳娜娜')).toEqual(['欧阳', '阳娜', '娜娜']);
+    expect(await pieces('哈哈哈哈')).toEqual(['哈哈']);
+    expect(await pieces('阿卜杜拉·买买提')).toEqual(['阿卜', '卜杜', '杜拉', '拉·', '·买', '买买', '买提']);
+  });
+
+  it('go with a deleted household (they have no foreign key: a trigger deletes them)', async () => {
+    const input = householdInput('640104001', { size: 1 });
+    const { id } = await register({ ...input, head: { ...input.head, name: '删除测试' } });
+    const count = () =>
+      t.db.system(
+        async (tx) =>
+          (
+            await sql<{
+              n: number;
+            }>`select count(*)::int as n from household_name_grams where household_id = ${id}`.execute(tx)
+          ).rows[0]?.n,
+      );
+    expect(await count()).toBe(3);
+    await t.db.system(async (tx) => {
+      await sql`delete from archive_steps where archive_id in (select id from archives where household_id = ${id})`.execute(
+        tx,
+      );
+      await sql`delete from archives where household_id = ${id}`.execute(tx);
+      await sql`delete from households where id = ${id}`.execute(tx);
+    });
+    expect(await count()).toBe(0);
+  });
+});
+
 describe('scope', () => {
   it("keeps 兴庆区's households and name pieces from 西夏区, and the pieces from being written", async () => {
     const input = householdInput('640104003');

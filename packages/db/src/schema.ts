@@ -372,18 +372,16 @@ export const households = pgTable(
 /**
  * The two-character pieces of each household head's name, for the list's name search: under
  * row-level security only leakproof operators such as = may use an index (ADR 0012), so a name
- * fragment is found as equal pieces, then checked with LIKE. Kept by triggers (0011).
+ * fragment is found as equal pieces, then checked with LIKE. Kept by triggers (0011), which are
+ * the only writers: derived data without foreign keys, whose checks cost an import more than the
+ * pieces themselves (0014); a deleted household's pieces go with it by trigger.
  */
 export const householdNameGrams = pgTable(
   'household_name_grams',
   {
     gram: text('gram').notNull(),
-    orgId: uuid('org_id')
-      .notNull()
-      .references(() => orgs.id),
-    householdId: uuid('household_id')
-      .notNull()
-      .references(() => households.id, { onDelete: 'cascade' }),
+    orgId: uuid('org_id').notNull(),
+    householdId: uuid('household_id').notNull(),
   },
   (t) => [
     primaryKey({ columns: [t.gram, t.orgId, t.householdId] }),
