@@ -99,10 +99,10 @@ export class Database {
    */
   scoped<T>(scope: Scope, fn: (tx: Tx) => Promise<T>): Promise<T> {
     return this.kysely.transaction().execute(async (tx) => {
-      await sql`select set_config('niangjia.org_path', ${scope.orgPath}, true), set_config('niangjia.user_id', ${scope.userId}, true)`.execute(
+      // One statement (one round trip): set_config('role', …, true) is SET LOCAL ROLE.
+      await sql`select set_config('niangjia.org_path', ${scope.orgPath}, true), set_config('niangjia.user_id', ${scope.userId}, true), set_config('role', 'niangjia_app', true)`.execute(
         tx,
       );
-      await sql`set local role niangjia_app`.execute(tx);
       return fn(tx);
     });
   }
