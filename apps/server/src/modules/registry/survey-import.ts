@@ -889,11 +889,7 @@ export async function importSurvey(
     report.errors.push({ sheet, row, column: r.column, message: r.message });
 
   // Rows of the whole file, for the progress (the header rows count as the work before the first).
-  // Counted while the first batches are read: a 100,000-household file takes about half a second.
-  const counting = countRows(file).then(
-    (n) => Math.max(1, n),
-    () => 1,
-  );
+  const totalRows = Math.max(1, await countRows(file).catch(() => 1));
   const done = { rows: 0 };
 
   const flushHouseholds = async (rows: HouseholdRowIn[]) => {
@@ -1031,7 +1027,7 @@ export async function importSurvey(
         await onProgress({
           sheet,
           rows: rows[sheet],
-          fraction: Math.min(0.99, (done.rows + 1) / (await counting)),
+          fraction: Math.min(0.99, (done.rows + 1) / totalRows),
         });
     };
     for await (const event of readWorkbook(stream, sheets, { today })) {
