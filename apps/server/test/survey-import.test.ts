@@ -1,3 +1,4 @@
+import { sql } from '@niangjia/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importSurvey } from '../src/modules/registry/survey-import';
 import { buildXlsx, scratchDir } from '../src/modules/registry/workbook/test-workbooks';
@@ -510,5 +511,62 @@ describe('survey import, a member added meanwhile', () => {
         .execute(),
     );
     expect(members.map((m) => m.id_number)).toEqual([early, late].sort());
+  });
+});
+
+describe('survey import, a batch that fails and is tried again', () => {
+  it('leaves no trace of the failed try: no audit entry for a member who was never saved', async () => {
+    const head = residentId('640104', '1962-07-07', 911);
+    const member = residentId('640104', '1992-02-02', 912);
+    const file = await survey(
+      'retried.xlsx',
+      [['吴一', head, '640104003', '城镇', '否', 10000, '', '1', '', '2015-03-02']],
+      [[head, '吴小二', member, '子女', '']],
+    );
+    // The member's first insert fails as if someone had registered the number meanwhile (a unique
+    // violation, which the import answers by trying the batch again); a sequence is not rolled
+    // back, so only the first try fails. Writes queued behind the failed insert must not run.
+    await t.db.system(async (tx) => {
+      await sql`create sequence test_member_insert_tries`.execute(tx);
+      await sql
+        .raw(`
+        create function test_fail_first_member_insert() returns trigger
+        language plpgsql security definer as $$
+        begin
+          if new.id_number = '${member}' and nextval('test_member_insert_tries') = 1 then
+            raise unique_violation using message = 'simulated: number registered meanwhile';
+          end if;
+          return new;
+        end $$`)
+        .execute(tx);
+      await sql`create trigger test_fail_first_member_insert before insert on people
+        for each row execute function test_fail_first_member_insert()`.execute(tx);
+    });
+    try {
+      const report = await importSurvey(file, run, { today });
+      expect(report.members).toEqual({ imported: 1, rejected: 0 });
+      expect(report.errors).toEqual([]);
+    } finally {
+      await t.db.system(async (tx) => {
+        await sql`drop trigger test_fail_first_member_insert on people`.execute(tx);
+        await sql`drop function test_fail_first_member_insert()`.execute(tx);
+        await sql`drop sequence test_member_insert_tries`.execute(tx);
+      });
+    }
+    const added = await t.db.system(
+      async (tx) =>
+        (
+          await sql<{ person: string; saved: boolean }>`
+            select a.changes->'addedMemberPersonId'->>'after' as person,
+                   exists (select 1 from people p where p.id::text = a.changes->'addedMemberPersonId'->>'after') as saved
+            from audit_log a
+            join households h on h.id::text = a.entity_id
+            join people hp on hp.id = h.head_person_id
+            where a.entity = 'household' and hp.id_number = ${head} and a.changes ? 'addedMemberPersonId'`.execute(
+            tx,
+          )
+        ).rows,
+    );
+    expect(added).toEqual([{ person: expect.any(String), saved: true }]);
   });
 });

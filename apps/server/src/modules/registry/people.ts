@@ -278,7 +278,11 @@ export async function getPerson(
   ];
 
   const input: TimelineInput = { personId: id, households, today };
-  const timeline = byDateDescending((await Promise.all(TIMELINE_SOURCES.map((s) => s(ctx, input)))).flat());
+  // Each source in turn: queries of one transaction must not be started together (see inTurn in
+  // survey-import.ts: after a failure, the ones still queued would run outside the transaction).
+  const entries: TimelineEntry[] = [];
+  for (const source of TIMELINE_SOURCES) entries.push(...(await source(ctx, input)));
+  const timeline = byDateDescending(entries);
 
   if (full) await auditRead(ctx, 'person', p.id, p.org_id);
   const hasBank = p.bank_name !== null || p.bank_branch !== null || p.bank_card !== null;

@@ -475,9 +475,8 @@ async function writeHouseholds(
     ctx,
     newPeople.map(({ index, org }) => ({ ...(rows[index] as HouseholdRowIn), org })),
   );
-  // Every identifier is made here, so that the batch's inserts go out together: none waits for the
-  // one before it to come back (pipelined; the database answers them in order, and after a
-  // failure the transaction refuses the rest, so the first error is the one reported).
+  // Every identifier is made here: no insert needs another's RETURNING (the inserts still run in
+  // turn, see inTurn).
   for (const c of newPeople) c.personId = randomUUID();
   const made = creating.map((c) => ({
     ...c,
@@ -487,121 +486,126 @@ async function writeHouseholds(
     v: (rows[c.index] as HouseholdRowIn).v,
   }));
   const fromRow = new Set(newPeople.map((c) => c.index));
-  await Promise.all([
-    bulkInsert(
-      ctx.tx,
-      'people',
-      HEAD_COLUMNS,
-      made
-        .filter((m) => fromRow.has(m.index))
-        .map(({ index, org, personId, v }) => {
-          const { row } = rows[index] as HouseholdRowIn;
-          const id = residentIdFacts(v.headIdNumber);
-          const employer = employerOf.get(row);
-          if (typeof employer === 'object') warnings.push({ row, ...employer });
+  await inTurn([
+    () =>
+      bulkInsert(
+        ctx.tx,
+        'people',
+        HEAD_COLUMNS,
+        made
+          .filter((m) => fromRow.has(m.index))
+          .map(({ index, org, personId, v }) => {
+            const { row } = rows[index] as HouseholdRowIn;
+            const id = residentIdFacts(v.headIdNumber);
+            const employer = employerOf.get(row);
+            if (typeof employer === 'object') warnings.push({ row, ...employer });
+            return {
+              id: personId,
+              employer_id: typeof employer === 'string' ? employer : null,
+              id_number: v.headIdNumber,
+              name: v.headName,
+              sex: id.sex,
+              birth_date: id.birthDate,
+              org_id: org.id,
+              phone: v.phone ?? null,
+              household_registration: v.householdRegistration,
+              migrant_worker: v.migrantWorker,
+              source: 'survey',
+            };
+          }),
+      ),
+    () =>
+      bulkInsert(
+        ctx.tx,
+        'households',
+        HOUSEHOLD_COLUMNS,
+        made.map(({ org, personId, householdId, v }) => {
+          const i = toCreate(v).income;
           return {
-            id: personId,
-            employer_id: typeof employer === 'string' ? employer : null,
-            id_number: v.headIdNumber,
-            name: v.headName,
-            sex: id.sex,
-            birth_date: id.birthDate,
+            id: householdId,
             org_id: org.id,
-            phone: v.phone ?? null,
-            household_registration: v.householdRegistration,
-            migrant_worker: v.migrantWorker,
-            source: 'survey',
+            head_person_id: personId,
+            housing_type: v.housingType ?? null,
+            housing_area_centi_m2: v.housingAreaCentiM2 ?? null,
+            wage_income_fen: i.wageIncomeFen,
+            business_income_fen: i.businessIncomeFen,
+            property_income_fen: i.propertyIncomeFen,
+            transfer_income_fen: i.transferIncomeFen,
+            other_income_fen: i.otherIncomeFen,
+            medical_cost_fen: i.medicalCostFen,
+            disability_cost_fen: i.disabilityCostFen,
+            education_cost_fen: i.educationCostFen,
+            housing_cost_fen: i.housingCostFen,
+            other_rigid_cost_fen: i.otherRigidCostFen,
+            employment_cost_fen: i.employmentCostFen,
+            survey_date: v.surveyDate,
+            surveyor: v.surveyor ?? null,
+            // The list's copies (migrations 0011, 0012) given right: the triggers rewrite nothing.
+            org_path: org.path,
+            head_name: v.headName,
+            head_migrant_worker: v.migrantWorker,
+            archive_status: 'surveyed',
+            archive_category: null,
+            archive_causes: [v.primaryCause, ...secondaryOf(v)],
+            archive_urgency: 'normal',
           };
         }),
-    ),
-    bulkInsert(
-      ctx.tx,
-      'households',
-      HOUSEHOLD_COLUMNS,
-      made.map(({ org, personId, householdId, v }) => {
-        const i = toCreate(v).income;
-        return {
-          id: householdId,
-          org_id: org.id,
-          head_person_id: personId,
-          housing_type: v.housingType ?? null,
-          housing_area_centi_m2: v.housingAreaCentiM2 ?? null,
-          wage_income_fen: i.wageIncomeFen,
-          business_income_fen: i.businessIncomeFen,
-          property_income_fen: i.propertyIncomeFen,
-          transfer_income_fen: i.transferIncomeFen,
-          other_income_fen: i.otherIncomeFen,
-          medical_cost_fen: i.medicalCostFen,
-          disability_cost_fen: i.disabilityCostFen,
-          education_cost_fen: i.educationCostFen,
-          housing_cost_fen: i.housingCostFen,
-          other_rigid_cost_fen: i.otherRigidCostFen,
-          employment_cost_fen: i.employmentCostFen,
-          survey_date: v.surveyDate,
-          surveyor: v.surveyor ?? null,
-          // The list's copies (migrations 0011, 0012) given right: the triggers rewrite nothing.
-          org_path: org.path,
-          head_name: v.headName,
-          head_migrant_worker: v.migrantWorker,
-          archive_status: 'surveyed',
-          archive_category: null,
-          archive_causes: [v.primaryCause, ...secondaryOf(v)],
-          archive_urgency: 'normal',
-        };
-      }),
-    ),
-    bulkInsert(
-      ctx.tx,
-      'archives',
-      ARCHIVE_COLUMNS,
-      made.map(({ org, householdId, archiveId, v }) => ({
-        id: archiveId,
-        household_id: householdId,
-        org_id: org.id,
-        origin: 'new',
-        primary_cause: v.primaryCause,
-        secondary_causes: secondaryOf(v),
-        urgency: 'normal',
-        status: 'surveyed',
-        opened_on: v.surveyDate,
-      })),
-    ),
-    bulkInsert(
-      ctx.tx,
-      'archive_steps',
-      STEP_COLUMNS,
-      made.map(({ archiveId, v }) => ({
-        archive_id: archiveId,
-        action: 'survey',
-        from_status: null,
-        to_status: 'surveyed',
-        on_date: v.surveyDate,
-        user_id: ctx.actor.userId || null,
-        username: ctx.actor.username,
-        comment: v.surveyor ? `摸底调查（调查人：${v.surveyor}）` : '摸底调查',
-      })),
-    ),
-    auditMany(
-      ctx,
-      made.map(
-        ({ org, personId, householdId, archiveId, v }): AuditEvent => ({
-          action: 'create',
-          entity: 'household',
-          entityId: householdId,
-          orgId: org.id,
-          after: {
-            orgCode: org.code,
-            headPersonId: personId,
-            memberPersonIds: [],
-            primaryCause: v.primaryCause,
-            secondaryCauses: v.secondaryCauses ?? [],
-            archiveId,
-            status: 'surveyed',
-            source: 'survey',
-          },
-        }),
       ),
-    ),
+    () =>
+      bulkInsert(
+        ctx.tx,
+        'archives',
+        ARCHIVE_COLUMNS,
+        made.map(({ org, householdId, archiveId, v }) => ({
+          id: archiveId,
+          household_id: householdId,
+          org_id: org.id,
+          origin: 'new',
+          primary_cause: v.primaryCause,
+          secondary_causes: secondaryOf(v),
+          urgency: 'normal',
+          status: 'surveyed',
+          opened_on: v.surveyDate,
+        })),
+      ),
+    () =>
+      bulkInsert(
+        ctx.tx,
+        'archive_steps',
+        STEP_COLUMNS,
+        made.map(({ archiveId, v }) => ({
+          archive_id: archiveId,
+          action: 'survey',
+          from_status: null,
+          to_status: 'surveyed',
+          on_date: v.surveyDate,
+          user_id: ctx.actor.userId || null,
+          username: ctx.actor.username,
+          comment: v.surveyor ? `摸底调查（调查人：${v.surveyor}）` : '摸底调查',
+        })),
+      ),
+    () =>
+      auditMany(
+        ctx,
+        made.map(
+          ({ org, personId, householdId, archiveId, v }): AuditEvent => ({
+            action: 'create',
+            entity: 'household',
+            entityId: householdId,
+            orgId: org.id,
+            after: {
+              orgCode: org.code,
+              headPersonId: personId,
+              memberPersonIds: [],
+              primaryCause: v.primaryCause,
+              secondaryCauses: v.secondaryCauses ?? [],
+              archiveId,
+              status: 'surveyed',
+              source: 'survey',
+            },
+          }),
+        ),
+      ),
   ]);
   for (const { org, householdId, v } of made)
     fresh.set(v.headIdNumber, { id: householdId, org_code: org.code });
@@ -765,59 +769,72 @@ async function writeMembers(
   }
   if (adding.length === 0) return outcomes;
 
-  // Identifiers made here: the three inserts go out together (see writeHouseholds).
+  // Identifiers made here, inserts in turn (see writeHouseholds).
   const newPeople = adding.filter((a) => !a.personId);
   for (const a of newPeople) a.personId = randomUUID();
-  await Promise.all([
-    bulkInsert(
-      ctx.tx,
-      'people',
-      MEMBER_COLUMNS,
-      newPeople.map(({ index, org, personId }) => {
-        const { v } = rows[index] as MemberRowIn;
-        const id = residentIdFacts(v.idNumber);
-        return {
-          id: personId,
-          id_number: v.idNumber,
-          name: v.name,
-          sex: id.sex,
-          birth_date: id.birthDate,
-          org_id: org.id,
-          health: v.health ?? null,
-          activity: v.activity ?? null,
-          migrant_worker: false,
-          source: 'survey',
-        };
-      }),
-    ),
-    bulkInsert(
-      ctx.tx,
-      'household_members',
-      MEMBERSHIP_COLUMNS,
-      adding.map(({ index, householdId, personId }) => {
-        const { v } = rows[index] as MemberRowIn;
-        return {
-          household_id: householdId,
-          person_id: personId as string,
-          relation: v.relation,
-          monthly_income_fen: v.monthlyIncomeFen ?? null,
-          health: v.health ?? null,
-          activity: v.activity ?? null,
-        };
-      }),
-    ),
-    auditMany(
-      ctx,
-      adding.map(({ index, org, householdId, personId }) => ({
-        action: 'update',
-        entity: 'household',
-        entityId: householdId,
-        orgId: org.id,
-        after: { addedMemberPersonId: personId, relation: (rows[index] as MemberRowIn).v.relation },
-      })),
-    ),
+  await inTurn([
+    () =>
+      bulkInsert(
+        ctx.tx,
+        'people',
+        MEMBER_COLUMNS,
+        newPeople.map(({ index, org, personId }) => {
+          const { v } = rows[index] as MemberRowIn;
+          const id = residentIdFacts(v.idNumber);
+          return {
+            id: personId,
+            id_number: v.idNumber,
+            name: v.name,
+            sex: id.sex,
+            birth_date: id.birthDate,
+            org_id: org.id,
+            health: v.health ?? null,
+            activity: v.activity ?? null,
+            migrant_worker: false,
+            source: 'survey',
+          };
+        }),
+      ),
+    () =>
+      bulkInsert(
+        ctx.tx,
+        'household_members',
+        MEMBERSHIP_COLUMNS,
+        adding.map(({ index, householdId, personId }) => {
+          const { v } = rows[index] as MemberRowIn;
+          return {
+            household_id: householdId,
+            person_id: personId as string,
+            relation: v.relation,
+            monthly_income_fen: v.monthlyIncomeFen ?? null,
+            health: v.health ?? null,
+            activity: v.activity ?? null,
+          };
+        }),
+      ),
+    () =>
+      auditMany(
+        ctx,
+        adding.map(({ index, org, householdId, personId }) => ({
+          action: 'update',
+          entity: 'household',
+          entityId: householdId,
+          orgId: org.id,
+          after: { addedMemberPersonId: personId, relation: (rows[index] as MemberRowIn).v.relation },
+        })),
+      ),
   ]);
   return outcomes;
+}
+
+/**
+ * Runs the writes of one transaction one after the other, each started when the one before has
+ * succeeded. Not Promise.all: Kysely queues a transaction's queries anyway, and when one fails it
+ * rolls back while the others are still queued, and they then run outside the transaction (after
+ * a ROLLBACK on a pooled connection, or with no transaction at all on the embedded database).
+ */
+async function inTurn(writes: (() => Promise<unknown>)[]): Promise<void> {
+  for (const write of writes) await write();
 }
 
 /** The secondary causes of a row, without the primary one and without repeats. */
