@@ -278,8 +278,8 @@ export async function getPerson(
   ];
 
   const input: TimelineInput = { personId: id, households, today };
-  // Each source in turn: queries of one transaction must not be started together (see inTurn in
-  // survey-import.ts: after a failure, the ones still queued would run outside the transaction).
+  // Each source in turn: a transaction's queries are never started together (ARCHITECTURE.md,
+  // request flow: after a failure, the ones still queued would run outside the transaction).
   const entries: TimelineEntry[] = [];
   for (const source of TIMELINE_SOURCES) entries.push(...(await source(ctx, input)));
   const timeline = byDateDescending(entries);

@@ -475,138 +475,130 @@ async function writeHouseholds(
     ctx,
     newPeople.map(({ index, org }) => ({ ...(rows[index] as HouseholdRowIn), org })),
   );
-  // Every identifier is made here: no insert needs another's RETURNING (the inserts still run in
-  // turn, see inTurn).
-  for (const c of newPeople) c.personId = randomUUID();
+  // Every identifier is made here: no insert needs another's RETURNING. The inserts are awaited in
+  // turn, never started together (ARCHITECTURE.md, request flow).
   const made = creating.map((c) => ({
     ...c,
-    personId: c.personId as string,
+    newPerson: !c.personId,
+    personId: c.personId ?? randomUUID(),
     householdId: randomUUID(),
     archiveId: randomUUID(),
     v: (rows[c.index] as HouseholdRowIn).v,
   }));
-  const fromRow = new Set(newPeople.map((c) => c.index));
-  await inTurn([
-    () =>
-      bulkInsert(
-        ctx.tx,
-        'people',
-        HEAD_COLUMNS,
-        made
-          .filter((m) => fromRow.has(m.index))
-          .map(({ index, org, personId, v }) => {
-            const { row } = rows[index] as HouseholdRowIn;
-            const id = residentIdFacts(v.headIdNumber);
-            const employer = employerOf.get(row);
-            if (typeof employer === 'object') warnings.push({ row, ...employer });
-            return {
-              id: personId,
-              employer_id: typeof employer === 'string' ? employer : null,
-              id_number: v.headIdNumber,
-              name: v.headName,
-              sex: id.sex,
-              birth_date: id.birthDate,
-              org_id: org.id,
-              phone: v.phone ?? null,
-              household_registration: v.householdRegistration,
-              migrant_worker: v.migrantWorker,
-              source: 'survey',
-            };
-          }),
-      ),
-    () =>
-      bulkInsert(
-        ctx.tx,
-        'households',
-        HOUSEHOLD_COLUMNS,
-        made.map(({ org, personId, householdId, v }) => {
-          const i = toCreate(v).income;
-          return {
-            id: householdId,
-            org_id: org.id,
-            head_person_id: personId,
-            housing_type: v.housingType ?? null,
-            housing_area_centi_m2: v.housingAreaCentiM2 ?? null,
-            wage_income_fen: i.wageIncomeFen,
-            business_income_fen: i.businessIncomeFen,
-            property_income_fen: i.propertyIncomeFen,
-            transfer_income_fen: i.transferIncomeFen,
-            other_income_fen: i.otherIncomeFen,
-            medical_cost_fen: i.medicalCostFen,
-            disability_cost_fen: i.disabilityCostFen,
-            education_cost_fen: i.educationCostFen,
-            housing_cost_fen: i.housingCostFen,
-            other_rigid_cost_fen: i.otherRigidCostFen,
-            employment_cost_fen: i.employmentCostFen,
-            survey_date: v.surveyDate,
-            surveyor: v.surveyor ?? null,
-            // The list's copies (migrations 0011, 0012) given right: the triggers rewrite nothing.
-            org_path: org.path,
-            head_name: v.headName,
-            head_migrant_worker: v.migrantWorker,
-            archive_status: 'surveyed',
-            archive_category: null,
-            archive_causes: [v.primaryCause, ...secondaryOf(v)],
-            archive_urgency: 'normal',
-          };
-        }),
-      ),
-    () =>
-      bulkInsert(
-        ctx.tx,
-        'archives',
-        ARCHIVE_COLUMNS,
-        made.map(({ org, householdId, archiveId, v }) => ({
-          id: archiveId,
-          household_id: householdId,
+  await bulkInsert(
+    ctx.tx,
+    'people',
+    HEAD_COLUMNS,
+    made
+      .filter((m) => m.newPerson)
+      .map(({ index, org, personId, v }) => {
+        const { row } = rows[index] as HouseholdRowIn;
+        const id = residentIdFacts(v.headIdNumber);
+        const employer = employerOf.get(row);
+        if (typeof employer === 'object') warnings.push({ row, ...employer });
+        return {
+          id: personId,
+          employer_id: typeof employer === 'string' ? employer : null,
+          id_number: v.headIdNumber,
+          name: v.headName,
+          sex: id.sex,
+          birth_date: id.birthDate,
           org_id: org.id,
-          origin: 'new',
-          primary_cause: v.primaryCause,
-          secondary_causes: secondaryOf(v),
-          urgency: 'normal',
+          phone: v.phone ?? null,
+          household_registration: v.householdRegistration,
+          migrant_worker: v.migrantWorker,
+          source: 'survey',
+        };
+      }),
+  );
+  await bulkInsert(
+    ctx.tx,
+    'households',
+    HOUSEHOLD_COLUMNS,
+    made.map(({ org, personId, householdId, v }) => {
+      const i = toCreate(v).income;
+      return {
+        id: householdId,
+        org_id: org.id,
+        head_person_id: personId,
+        housing_type: v.housingType ?? null,
+        housing_area_centi_m2: v.housingAreaCentiM2 ?? null,
+        wage_income_fen: i.wageIncomeFen,
+        business_income_fen: i.businessIncomeFen,
+        property_income_fen: i.propertyIncomeFen,
+        transfer_income_fen: i.transferIncomeFen,
+        other_income_fen: i.otherIncomeFen,
+        medical_cost_fen: i.medicalCostFen,
+        disability_cost_fen: i.disabilityCostFen,
+        education_cost_fen: i.educationCostFen,
+        housing_cost_fen: i.housingCostFen,
+        other_rigid_cost_fen: i.otherRigidCostFen,
+        employment_cost_fen: i.employmentCostFen,
+        survey_date: v.surveyDate,
+        surveyor: v.surveyor ?? null,
+        // The list's copies (migrations 0011, 0012) given right: the triggers rewrite nothing.
+        org_path: org.path,
+        head_name: v.headName,
+        head_migrant_worker: v.migrantWorker,
+        archive_status: 'surveyed',
+        archive_category: null,
+        archive_causes: [v.primaryCause, ...secondaryOf(v)],
+        archive_urgency: 'normal',
+      };
+    }),
+  );
+  await bulkInsert(
+    ctx.tx,
+    'archives',
+    ARCHIVE_COLUMNS,
+    made.map(({ org, householdId, archiveId, v }) => ({
+      id: archiveId,
+      household_id: householdId,
+      org_id: org.id,
+      origin: 'new',
+      primary_cause: v.primaryCause,
+      secondary_causes: secondaryOf(v),
+      urgency: 'normal',
+      status: 'surveyed',
+      opened_on: v.surveyDate,
+    })),
+  );
+  await bulkInsert(
+    ctx.tx,
+    'archive_steps',
+    STEP_COLUMNS,
+    made.map(({ archiveId, v }) => ({
+      archive_id: archiveId,
+      action: 'survey',
+      from_status: null,
+      to_status: 'surveyed',
+      on_date: v.surveyDate,
+      user_id: ctx.actor.userId || null,
+      username: ctx.actor.username,
+      comment: v.surveyor ? `摸底调查（调查人：${v.surveyor}）` : '摸底调查',
+    })),
+  );
+  await auditMany(
+    ctx,
+    made.map(
+      ({ org, personId, householdId, archiveId, v }): AuditEvent => ({
+        action: 'create',
+        entity: 'household',
+        entityId: householdId,
+        orgId: org.id,
+        after: {
+          orgCode: org.code,
+          headPersonId: personId,
+          memberPersonIds: [],
+          primaryCause: v.primaryCause,
+          secondaryCauses: v.secondaryCauses ?? [],
+          archiveId,
           status: 'surveyed',
-          opened_on: v.surveyDate,
-        })),
-      ),
-    () =>
-      bulkInsert(
-        ctx.tx,
-        'archive_steps',
-        STEP_COLUMNS,
-        made.map(({ archiveId, v }) => ({
-          archive_id: archiveId,
-          action: 'survey',
-          from_status: null,
-          to_status: 'surveyed',
-          on_date: v.surveyDate,
-          user_id: ctx.actor.userId || null,
-          username: ctx.actor.username,
-          comment: v.surveyor ? `摸底调查（调查人：${v.surveyor}）` : '摸底调查',
-        })),
-      ),
-    () =>
-      auditMany(
-        ctx,
-        made.map(
-          ({ org, personId, householdId, archiveId, v }): AuditEvent => ({
-            action: 'create',
-            entity: 'household',
-            entityId: householdId,
-            orgId: org.id,
-            after: {
-              orgCode: org.code,
-              headPersonId: personId,
-              memberPersonIds: [],
-              primaryCause: v.primaryCause,
-              secondaryCauses: v.secondaryCauses ?? [],
-              archiveId,
-              status: 'surveyed',
-              source: 'survey',
-            },
-          }),
-        ),
-      ),
-  ]);
+          source: 'survey',
+        },
+      }),
+    ),
+  );
   for (const { org, householdId, v } of made)
     fresh.set(v.headIdNumber, { id: householdId, org_code: org.code });
   return outcomes;
@@ -770,71 +762,57 @@ async function writeMembers(
   if (adding.length === 0) return outcomes;
 
   // Identifiers made here, inserts in turn (see writeHouseholds).
-  const newPeople = adding.filter((a) => !a.personId);
-  for (const a of newPeople) a.personId = randomUUID();
-  await inTurn([
-    () =>
-      bulkInsert(
-        ctx.tx,
-        'people',
-        MEMBER_COLUMNS,
-        newPeople.map(({ index, org, personId }) => {
-          const { v } = rows[index] as MemberRowIn;
-          const id = residentIdFacts(v.idNumber);
-          return {
-            id: personId,
-            id_number: v.idNumber,
-            name: v.name,
-            sex: id.sex,
-            birth_date: id.birthDate,
-            org_id: org.id,
-            health: v.health ?? null,
-            activity: v.activity ?? null,
-            migrant_worker: false,
-            source: 'survey',
-          };
-        }),
-      ),
-    () =>
-      bulkInsert(
-        ctx.tx,
-        'household_members',
-        MEMBERSHIP_COLUMNS,
-        adding.map(({ index, householdId, personId }) => {
-          const { v } = rows[index] as MemberRowIn;
-          return {
-            household_id: householdId,
-            person_id: personId as string,
-            relation: v.relation,
-            monthly_income_fen: v.monthlyIncomeFen ?? null,
-            health: v.health ?? null,
-            activity: v.activity ?? null,
-          };
-        }),
-      ),
-    () =>
-      auditMany(
-        ctx,
-        adding.map(({ index, org, householdId, personId }) => ({
-          action: 'update',
-          entity: 'household',
-          entityId: householdId,
-          orgId: org.id,
-          after: { addedMemberPersonId: personId, relation: (rows[index] as MemberRowIn).v.relation },
-        })),
-      ),
-  ]);
+  const made = adding.map((a) => ({ ...a, newPerson: !a.personId, personId: a.personId ?? randomUUID() }));
+  await bulkInsert(
+    ctx.tx,
+    'people',
+    MEMBER_COLUMNS,
+    made
+      .filter((m) => m.newPerson)
+      .map(({ index, org, personId }) => {
+        const { v } = rows[index] as MemberRowIn;
+        const id = residentIdFacts(v.idNumber);
+        return {
+          id: personId,
+          id_number: v.idNumber,
+          name: v.name,
+          sex: id.sex,
+          birth_date: id.birthDate,
+          org_id: org.id,
+          health: v.health ?? null,
+          activity: v.activity ?? null,
+          migrant_worker: false,
+          source: 'survey',
+        };
+      }),
+  );
+  await bulkInsert(
+    ctx.tx,
+    'household_members',
+    MEMBERSHIP_COLUMNS,
+    made.map(({ index, householdId, personId }) => {
+      const { v } = rows[index] as MemberRowIn;
+      return {
+        household_id: householdId,
+        person_id: personId,
+        relation: v.relation,
+        monthly_income_fen: v.monthlyIncomeFen ?? null,
+        health: v.health ?? null,
+        activity: v.activity ?? null,
+      };
+    }),
+  );
+  await auditMany(
+    ctx,
+    made.map(({ index, org, householdId, personId }) => ({
+      action: 'update',
+      entity: 'household',
+      entityId: householdId,
+      orgId: org.id,
+      after: { addedMemberPersonId: personId, relation: (rows[index] as MemberRowIn).v.relation },
+    })),
+  );
   return outcomes;
-}
-
-/**
- * Runs the writes of one transaction one after the other, each started when the one before has
- * succeeded. Not Promise.all: Kysely queues a transaction's queries anyway, and when one fails it
- * rolls back while the others are still queued, and they then run outside the transaction (after
- * a ROLLBACK on a pooled connection, or with no transaction at all on the embedded database).
- */
-async function inTurn(writes: (() => Promise<unknown>)[]): Promise<void> {
-  for (const write of writes) await write();
 }
 
 /** The secondary causes of a row, without the primary one and without repeats. */
@@ -966,6 +944,17 @@ export async function importSurvey(
   };
   let households: HouseholdRowIn[] = [];
   let members: MemberRowIn[] = [];
+  /** The rows gathered so far go to be written; the next ones start a new batch. */
+  const sendHouseholds = () => {
+    const batch = households;
+    households = [];
+    return write(() => flushHouseholds(batch));
+  };
+  const sendMembers = () => {
+    const batch = members;
+    members = [];
+    return write(() => flushMembers(batch));
+  };
   let householdsRead = false;
   let membersFirst = false;
 
@@ -1024,11 +1013,7 @@ export async function importSurvey(
   };
   /** All households written: their outcomes decide their members'. */
   const finishHouseholds = async () => {
-    if (households.length) {
-      const batch = households;
-      await write(() => flushHouseholds(batch));
-    }
-    households = [];
+    if (households.length) await sendHouseholds();
     await written();
     householdsRead = true;
   };
@@ -1067,27 +1052,19 @@ export async function importSurvey(
       if (sheet === '家庭') {
         onHousehold(event);
         if (households.length >= batchSize) {
-          const batch = households;
-          await write(() => flushHouseholds(batch));
-          households = [];
+          await sendHouseholds();
           await progress('家庭');
         }
       } else {
         onMember(event);
         if (members.length >= batchSize) {
-          const batch = members;
-          await write(() => flushMembers(batch));
-          members = [];
+          await sendMembers();
           await progress('家庭成员');
         }
       }
     }
     if (!householdsRead) await finishHouseholds(); // no households sheet at all
-    if (members.length) {
-      const batch = members;
-      await write(() => flushMembers(batch));
-    }
-    members = [];
+    if (members.length) await sendMembers();
     await written();
   };
   // The database's clock, which stamps the people this import registers.
