@@ -1,6 +1,7 @@
 import { createReadStream } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { convert15To18 } from '@niangjia/domain';
-import type ExcelJS from 'exceljs';
+import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { creditCode, residentId, sampleHousehold } from './generate';
 import { type CellIssue, readAll, readWorkbook, type SheetIssue } from './reader';
@@ -524,6 +525,8 @@ describe('readWorkbook: streaming', () => {
         'damaged.xlsx',
         Buffer.concat([ordinary.subarray(0, 3000), Buffer.alloc(2000, 0x55), ordinary.subarray(5000)]),
       ],
+      // Every entry whole, the zip's directory missing: the parser ends on a record's border.
+      ['no-directory.xlsx', ordinary.subarray(0, ordinary.indexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02])))],
       ['cut-streamed.xlsx', excelLike.subarray(0, Math.floor(excelLike.length / 2))],
       [
         'damaged-streamed.xlsx',
@@ -533,6 +536,31 @@ describe('readWorkbook: streaming', () => {
       const file = scratch.path(name);
       await writeFile(file, bytes);
       await expect(read(file), name).rejects.toMatchObject(unreadable);
+    }
+  });
+
+  it('reads the last part of the zip even when it falls behind the unzipping (exceljs issue #3064)', async () => {
+    // exceljs writes xl/workbook.xml, which names the sheets, last. Its unzipper announced the end
+    // of the zip as soon as the bytes were in, and a reader still busy with an earlier part (here
+    // the styles, made slow; a busy machine did it now and then) never saw the workbook part.
+    const file = await survey([household()]);
+    const reader = ExcelJS.stream.xlsx.WorkbookReader.prototype as unknown as {
+      _parseStyles(entry: unknown): Promise<void>;
+    };
+    const parseStyles = reader._parseStyles;
+    reader._parseStyles = async function (this: unknown, entry: unknown) {
+      await sleep(20);
+      return parseStyles.call(this, entry);
+    };
+    try {
+      const { rows, issues } = await read(file);
+      expect(issues).toEqual([]);
+      expect(rows.map((r) => [r.sheet, r.ok])).toEqual([
+        ['家庭', true],
+        ['家庭成员', true],
+      ]);
+    } finally {
+      reader._parseStyles = parseStyles;
     }
   });
 

@@ -21,7 +21,8 @@
  * arrives as its serial number, which is what a calendar date should be read from (no time zone);
  * formulas arrive with their cached result; rich text as runs to join. Two decoding bugs of its
  * streaming reader are repaired on the reader object (`repairDecoding`): Chinese characters cut
- * in two at a chunk boundary, and string cells decoded twice (`&amp;lt;` read as `<`).
+ * in two at a chunk boundary, and string cells decoded twice (`&amp;lt;` read as `<`). Its unzip
+ * stream's early 'end', which lost the last parts of a zip, is held back (`endAfterLastEntry`).
  */
 import { createReadStream } from 'node:fs';
 import { PassThrough, Readable } from 'node:stream';
@@ -396,6 +397,26 @@ interface Input {
 }
 
 /**
+ * unzipper 0.10's zip parser, which exceljs 4.4.0 pipes the workbook into, emits 'end' by hand as
+ * soon as its writable side has finished, while entries it has already pushed may still wait in
+ * its readable buffer behind a slow reader. exceljs stops reading entries at that 'end', so the
+ * last ones are lost; exceljs writes xl/workbook.xml last, so a workbook it wrote (an export of
+ * ours) failed now and then with “Cannot read properties of undefined (reading 'sheets')”, more
+ * often on a busy machine (exceljs issue #3064). Here that early 'end' is dropped; the one the
+ * stream emits itself once its last entry has been read goes through. A zip cut short still ends:
+ * the parser reports FILE_ENDED as an error.
+ */
+function endAfterLastEntry(zip: NodeJS.WritableStream): void {
+  const state = (zip as { _readableState?: { endEmitted?: unknown } })._readableState;
+  if (typeof state?.endEmitted !== 'boolean') {
+    throw new Error('exceljs pipes the workbook into a stream that is not readable: not unzipper 0.10?');
+  }
+  const emit = zip.emit.bind(zip);
+  zip.emit = ((event: string | symbol, ...args: unknown[]): boolean =>
+    event === 'end' && state.endEmitted !== true ? false : emit(event, ...args)) as typeof zip.emit;
+}
+
+/**
  * The workbook's bytes, watched. exceljs 4.4.0 waits forever on a truncated or damaged file: its
  * unzip stream reports the problem only as an 'error' event that nothing awaits, and it never
  * listens to the source's errors. So the source's errors and those of the unzip stream (the
@@ -415,6 +436,7 @@ function openInput(source: string | NodeJS.ReadableStream): Input {
   const pipe = stream.pipe.bind(stream);
   stream.pipe = (<T extends NodeJS.WritableStream>(destination: T, options?: { end?: boolean }): T => {
     destination.on('error', (error: unknown) => failure.fail(unreadable(error)));
+    endAfterLastEntry(destination);
     return pipe(destination, options);
   }) as typeof stream.pipe;
   return {
