@@ -50,6 +50,9 @@ export default defineConfig({
           testTimeout: 120_000,
           hookTimeout: 180_000,
           fileParallelism: false,
+          // What a page shows after a click comes from the server: on a loaded CI machine it took
+          // more than expect.poll's default second now and then. A wrong text still fails.
+          expect: { poll: { timeout: 10_000 } },
         },
       },
     ],

@@ -165,7 +165,10 @@ describe('writeWorkbook', () => {
     );
   });
 
-  it('writes what the reader reads back unchanged (generated households and members)', async () => {
+  // Under a second alone; over five, the default limit, on a loaded CI machine.
+  it('writes what the reader reads back unchanged (generated households and members)', {
+    timeout: 30_000,
+  }, async () => {
     const [households, members] = fc.sample(
       fc.tuple(
         fc.array(householdArb, { minLength: 300, maxLength: 300 }),
@@ -188,7 +191,8 @@ describe('writeWorkbook', () => {
     expect(rows.at(-1)?.row).toBe(301);
   });
 
-  it('round-trips any generated household (property)', async () => {
+  // Under a second alone; over five, the default limit, on a loaded CI machine.
+  it('round-trips any generated household (property)', { timeout: 30_000 }, async () => {
     let n = 0;
     await fc.assert(
       fc.asyncProperty(householdArb, async (household) => {
