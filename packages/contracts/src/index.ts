@@ -7,6 +7,7 @@ export * from './imports';
 export * from './jobs';
 export * from './orgs';
 export * from './person';
+export * from './policy';
 export * from './registry';
 export * from './registry-codes';
 export * from './registry-reports';

@@ -45,3 +45,9 @@ export function addYears(date: CalendarDate, years: number): CalendarDate {
   if (t.getUTCMonth() !== m - 1) t.setUTCDate(0);
   return t.toISOString().slice(0, 10);
 }
+
+/** Whole years of age on a day (a birthday on 29 February comes on 1 March in a common year). */
+export function ageOn(birthDate: CalendarDate, on: CalendarDate): number {
+  const years = Number(on.slice(0, 4)) - Number(birthDate.slice(0, 4));
+  return on.slice(5) >= birthDate.slice(5) ? years : years - 1;
+}

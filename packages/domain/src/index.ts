@@ -5,4 +5,5 @@ export * from './calendar';
 export * from './dates';
 export * from './ids';
 export * from './money';
+export * from './policy';
 export * from './registry/lifecycle';

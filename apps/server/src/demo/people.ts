@@ -1,5 +1,5 @@
 import type { HardshipCause } from '@niangjia/contracts';
-import { addDays, type CalendarDate, checkCharacter } from '@niangjia/domain';
+import { addDays, ageOn, type CalendarDate, checkCharacter } from '@niangjia/domain';
 import type { Random } from './random';
 
 /**
@@ -387,10 +387,4 @@ export class PeopleFactory {
     }
     return out;
   }
-}
-
-/** Whole years of age on a day. */
-export function ageOn(birthDate: CalendarDate, on: CalendarDate): number {
-  const years = Number(on.slice(0, 4)) - Number(birthDate.slice(0, 4));
-  return on.slice(5) >= birthDate.slice(5) ? years : years - 1;
 }

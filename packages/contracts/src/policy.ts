@@ -1,0 +1,169 @@
+/**
+ * The identification policy's vocabulary (issue 4; DOMAIN.md "Identification standards"): the
+ * parameters a rule set reads, the rule sets, the options an organisation may switch on and the
+ * exclusions a household may carry. Values are stored as integers in the unit of their kind, so
+ * that every comparison is exact: money in fen, ratios in ten-thousandths, counts as they are.
+ */
+import { z } from 'zod';
+
+/** How a parameter's value is written and stored. */
+export type ParameterKind =
+  /** Yuan with at most two decimals, stored in fen: 300 → 30000. */
+  | 'yuan'
+  /** A decimal with at most four decimals, stored in ten-thousandths: 1.5 → 15000. */
+  | 'ratio'
+  /** A whole number of years, months, working days or years of age. */
+  | 'count';
+
+export interface ParameterDefinition {
+  key: string;
+  kind: ParameterKind;
+  /** For a count: what it counts (shown after the value). */
+  unit?: { zh: string; en: string };
+  zh: string;
+  en: string;
+}
+
+function definitions<const T extends readonly ParameterDefinition[]>(entries: T) {
+  return entries;
+}
+
+/**
+ * Every parameter a rule or a deadline reads. None has a value in code: each is dated, regional
+ * data (`policy_parameters`), set with its source document.
+ */
+export const POLICY_PARAMETERS = definitions([
+  {
+    key: 'dibaoMonthly',
+    kind: 'yuan',
+    zh: '城市低保标准（元/人·月）',
+    en: 'Urban minimum living standard (yuan per person per month)',
+  },
+  { key: 'minWageMonthly', kind: 'yuan', zh: '最低工资标准（元/月）', en: 'Minimum wage (yuan per month)' },
+  {
+    key: 'legacyMultiplier',
+    kind: 'ratio',
+    zh: '2013年标准：低保倍数',
+    en: '2013 rule: multiple of the minimum living standard',
+  },
+  {
+    key: 'relativeMultiplier',
+    kind: 'ratio',
+    zh: '相对困难：低保倍数',
+    en: 'Relative hardship: multiple of the minimum living standard',
+  },
+  {
+    key: 'accidentCostShare',
+    kind: 'ratio',
+    zh: '意外致困：刚性支出占收入比例',
+    en: 'Hardship by accident: share of income spent on hardship costs',
+  },
+  {
+    key: 'exitYearsWithoutObjectiveCause',
+    kind: 'count',
+    unit: { zh: '年', en: 'years' },
+    zh: '无客观致困原因的建档年限',
+    en: 'Years in the archive without an objective cause',
+  },
+  {
+    key: 'exitMonthsAboveDibao',
+    kind: 'count',
+    unit: { zh: '个月', en: 'months' },
+    zh: '人均收入连续高于低保的月数（脱困）',
+    en: 'Consecutive months of per-capita income above the minimum living standard (exit)',
+  },
+  {
+    key: 'publicityWorkingDays',
+    kind: 'count',
+    unit: { zh: '个工作日', en: 'working days' },
+    zh: '公示期',
+    en: 'Publicity period',
+  },
+  {
+    key: 'livingAidMonthsDeep',
+    kind: 'count',
+    unit: { zh: '个月', en: 'months' },
+    zh: '深度困难生活救助月数',
+    en: 'Months of living aid, deep hardship',
+  },
+  {
+    key: 'livingAidMonthsRelative',
+    kind: 'count',
+    unit: { zh: '个月', en: 'months' },
+    zh: '相对困难生活救助月数',
+    en: 'Months of living aid, relative hardship',
+  },
+  {
+    key: 'workingAgeFrom',
+    kind: 'count',
+    unit: { zh: '周岁', en: 'years of age' },
+    zh: '劳动年龄下限（计入最低工资）',
+    en: 'Working age from (minimum-wage imputation)',
+  },
+  {
+    key: 'workingAgeTo',
+    kind: 'count',
+    unit: { zh: '周岁', en: 'years of age' },
+    zh: '劳动年龄上限（不含）',
+    en: 'Working age up to (not included)',
+  },
+]);
+export type ParameterKey = (typeof POLICY_PARAMETERS)[number]['key'];
+export const PARAMETER_KEYS = POLICY_PARAMETERS.map((p) => p.key) as [ParameterKey, ...ParameterKey[]];
+
+export function parameterDefinition(key: ParameterKey): ParameterDefinition {
+  return POLICY_PARAMETERS.find((p) => p.key === key) as ParameterDefinition;
+}
+
+/** The rule sets an organisation may choose (DOMAIN.md, generations 1 and 2). */
+export const RULE_SETS = [
+  {
+    code: 'legacy-2013',
+    zh: '2013年宁夏标准（宁工办发[2013]39号）',
+    en: 'Ningxia 2013 rule (宁工办发[2013]39号)',
+  },
+  { code: 'national-2016', zh: '全国解困脱困标准（2016年起）', en: 'National rule of the 2016-2020 period' },
+] as const;
+export type RuleSet = (typeof RULE_SETS)[number]['code'];
+export const ruleSetSchema = z.enum(['legacy-2013', 'national-2016']);
+
+/**
+ * Exclusions seen in local rules (DOMAIN.md): a household that has one is refused whatever its
+ * income, where its organisation applies them.
+ */
+export const EXCLUSIONS = [
+  {
+    code: 'car',
+    zh: '拥有或经常使用机动车（残疾人代步车除外）',
+    en: 'Owns or regularly uses a car (not a disability aid)',
+  },
+  { code: 'homes', zh: '拥有两套及以上住房', en: 'Owns two or more homes' },
+  { code: 'shareholder', zh: '企业控股股东', en: 'Controlling shareholder of a company' },
+  {
+    code: 'school',
+    zh: '子女就读高收费私立学校或自费出国留学',
+    en: 'Children at a high-fee private school or abroad at own expense',
+  },
+  { code: 'refused_verification', zh: '拒绝配合家庭经济状况核查', en: 'Refused verification of finances' },
+  { code: 'falsified_income', zh: '隐瞒或虚报收入', en: 'Hid or falsified income' },
+] as const;
+export type Exclusion = (typeof EXCLUSIONS)[number]['code'];
+export const exclusionSchema = z.enum([
+  'car',
+  'homes',
+  'shareholder',
+  'school',
+  'refused_verification',
+  'falsified_income',
+]);
+
+/** What an organisation may switch on, with its rule set. */
+export const policyOptionsSchema = z
+  .object({
+    /** Count `minWageMonthly` × 12 as the income of each healthy, unemployed member of working age not in school. */
+    imputeMinWage: z.boolean().default(false),
+    /** Refuse a household with an exclusion whatever its income. */
+    applyExclusions: z.boolean().default(false),
+  })
+  .strict();
+export type PolicyOptions = z.infer<typeof policyOptionsSchema>;
