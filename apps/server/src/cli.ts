@@ -151,6 +151,145 @@ function program(): Command {
       });
     });
 
+  const policy = cmd
+    .command('policy')
+    .description('identification policy: dated, regional parameters and rule sets');
+  const zodUsage = (issues: { path: PropertyKey[]; message: string }[]) =>
+    new UsageError(issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('; '));
+  policy
+    .command('set')
+    .description(
+      'set a parameter of an organisation from a date (an open-ended earlier version ends the day before)',
+    )
+    .argument('<key>', 'parameter, e.g. dibaoMonthly')
+    .argument('<value>', 'value as written: yuan (300), a ratio (1.5) or a count (5)')
+    .requiredOption('--org <code>', 'organisation the value applies to (and those below it)')
+    .requiredOption('--from <date>', 'first day in force, YYYY-MM-DD')
+    .option('--to <date>', 'last day in force, YYYY-MM-DD (default: until another version)')
+    .option('--source <text>', 'the document the value comes from')
+    .action(
+      async (
+        key: string,
+        value: string,
+        opts: { org: string; from: string; to?: string; source?: string },
+      ) => {
+        const { SetParameter } = await import('@niangjia/contracts');
+        const input = SetParameter.safeParse({
+          key,
+          value,
+          org: opts.org,
+          validFrom: opts.from,
+          validTo: opts.to,
+          source: opts.source,
+        });
+        if (!input.success) throw zodUsage(input.error.issues);
+        const { setParameter } = await import('./modules/policy/service');
+        await withDatabase(config(), `niangjia policy set ${key}`, async (db) => {
+          const v = await operatorRunner(db)((ctx) => setParameter(ctx, input.data));
+          print(
+            `${v.key} = ${v.valueText} at ${v.org} from ${v.validFrom}${v.validTo ? ` to ${v.validTo}` : ''}.`,
+          );
+        });
+      },
+    );
+  policy
+    .command('get')
+    .description(
+      "the value of a parameter in force for an organisation on a date (its own or the nearest ancestor's)",
+    )
+    .argument('<key>', 'parameter, e.g. dibaoMonthly')
+    .requiredOption('--org <code>', 'organisation')
+    .option('--as-of <date>', 'date, YYYY-MM-DD (default: today in Shanghai)')
+    .option('--json', 'print the version as one JSON object')
+    .action(async (key: string, opts: { org: string; asOf?: string; json?: boolean }) => {
+      const { ParameterKeySchema } = await import('@niangjia/contracts');
+      const { isCalendarDate, todayInShanghai } = await import('@niangjia/domain');
+      const k = ParameterKeySchema.safeParse(key);
+      if (!k.success)
+        throw new UsageError(`Unknown parameter ${key}: ${ParameterKeySchema.options.join(', ')}`);
+      const asOf = opts.asOf ?? todayInShanghai();
+      if (!isCalendarDate(asOf)) throw new UsageError(`--as-of: not a date YYYY-MM-DD: ${asOf}`);
+      const { parameterInForce } = await import('./modules/policy/service');
+      await withDatabase(config(), `niangjia policy get ${key}`, async (db) => {
+        const v = await operatorRunner(db)((ctx) =>
+          parameterInForce(ctx, { key: k.data, org: opts.org, asOf }),
+        );
+        if (opts.json) return print(JSON.stringify(v));
+        print(
+          `${v.key} = ${v.valueText} (${v.org} ${v.orgName}, ${v.validFrom} – ${v.validTo ?? ''}${v.source ? `; ${v.source}` : ''})`,
+        );
+      });
+    });
+  policy
+    .command('history')
+    .description("every version of the parameters that apply to an organisation (its own and its ancestors')")
+    .argument('[key]', 'only this parameter')
+    .requiredOption('--org <code>', 'organisation')
+    .option('--json', 'print the versions as one JSON array')
+    .action(async (key: string | undefined, opts: { org: string; json?: boolean }) => {
+      const { ParameterKeySchema } = await import('@niangjia/contracts');
+      const k = key === undefined ? undefined : ParameterKeySchema.safeParse(key);
+      if (k && !k.success)
+        throw new UsageError(`Unknown parameter ${key}: ${ParameterKeySchema.options.join(', ')}`);
+      const { parameterHistory } = await import('./modules/policy/service');
+      await withDatabase(config(), 'niangjia policy history', async (db) => {
+        const versions = await operatorRunner(db)((ctx) => parameterHistory(ctx, opts.org, k?.data));
+        if (opts.json) return print(JSON.stringify(versions));
+        for (const v of versions)
+          print(
+            `${v.key.padEnd(31)} ${v.valueText.padStart(8)}  ${v.org.padEnd(10)} ${v.validFrom} – ${(v.validTo ?? '').padEnd(10)}  ${v.source ?? ''}`,
+          );
+      });
+    });
+  policy
+    .command('rule-set')
+    .description('choose the rule set (and its options) an organisation applies from a date')
+    .argument('<rule-set>', 'legacy-2013 or national-2016')
+    .requiredOption('--org <code>', 'organisation')
+    .requiredOption('--from <date>', 'first day in force, YYYY-MM-DD')
+    .option('--to <date>', 'last day in force, YYYY-MM-DD')
+    .option(
+      '--impute-min-wage',
+      'count the minimum wage as the income of each healthy, unemployed member of working age not in school',
+    )
+    .option(
+      '--apply-exclusions',
+      'refuse a household with an exclusion (car, two homes…) whatever its income',
+    )
+    .option('--source <text>', 'the document of the decision')
+    .action(
+      async (
+        ruleSet: string,
+        opts: {
+          org: string;
+          from: string;
+          to?: string;
+          imputeMinWage?: boolean;
+          applyExclusions?: boolean;
+          source?: string;
+        },
+      ) => {
+        const { SetRuleSet } = await import('@niangjia/contracts');
+        const input = SetRuleSet.safeParse({
+          ruleSet,
+          org: opts.org,
+          validFrom: opts.from,
+          validTo: opts.to,
+          source: opts.source,
+          options: {
+            imputeMinWage: Boolean(opts.imputeMinWage),
+            applyExclusions: Boolean(opts.applyExclusions),
+          },
+        });
+        if (!input.success) throw zodUsage(input.error.issues);
+        const { setRuleSet } = await import('./modules/policy/service');
+        await withDatabase(config(), 'niangjia policy rule-set', async (db) => {
+          const v = await operatorRunner(db)((ctx) => setRuleSet(ctx, input.data));
+          print(`${v.org} applies ${v.ruleSet} from ${v.validFrom}${v.validTo ? ` to ${v.validTo}` : ''}.`);
+        });
+      },
+    );
+
   const imports = cmd.command('import').description('import exchange workbooks (.xlsx)');
   imports
     .command('survey')

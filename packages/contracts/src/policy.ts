@@ -167,3 +167,114 @@ export const policyOptionsSchema = z
   })
   .strict();
 export type PolicyOptions = z.infer<typeof policyOptionsSchema>;
+
+const YUAN_TEXT = /^\d{1,9}(?:\.\d{1,2})?$/;
+const RATIO_TEXT = /^\d{1,3}(?:\.\d{1,4})?$/;
+const COUNT_TEXT = /^\d{1,4}$/;
+
+/**
+ * A parameter's value as written by a person ('300', '1.5', '5') to its stored integer, exactly:
+ * yuan to fen, a ratio to ten-thousandths. Undefined when the text is not a value of that kind.
+ */
+export function parameterValueOf(key: ParameterKey, text: string): number | undefined {
+  const t = text.trim();
+  const kind = parameterDefinition(key).kind;
+  const scaled = (whole: string, fraction: string | undefined, digits: number) =>
+    Number(whole) * 10 ** digits + Number((fraction ?? '').padEnd(digits, '0'));
+  if (kind === 'yuan' && YUAN_TEXT.test(t)) {
+    const [w, f] = t.split('.');
+    return scaled(w as string, f, 2);
+  }
+  if (kind === 'ratio' && RATIO_TEXT.test(t)) {
+    const [w, f] = t.split('.');
+    return scaled(w as string, f, 4);
+  }
+  if (kind === 'count' && COUNT_TEXT.test(t)) return Number(t);
+  return undefined;
+}
+
+/** The stored integer back as a person writes it: 30000 (yuan) → '300', 15000 (ratio) → '1.5'. */
+export function parameterValueText(key: ParameterKey, value: number): string {
+  const kind = parameterDefinition(key).kind;
+  const digits = kind === 'yuan' ? 2 : kind === 'ratio' ? 4 : 0;
+  if (digits === 0) return String(value);
+  const whole = Math.trunc(value / 10 ** digits);
+  const fraction = String(value % 10 ** digits)
+    .padStart(digits, '0')
+    .replace(/0+$/, '');
+  return fraction ? `${whole}.${fraction}` : String(whole);
+}
+
+const VALUE_HINT: Record<ParameterKind, string> = {
+  yuan: 'an amount in yuan with at most two decimals, e.g. 300 or 312.50',
+  ratio: 'a decimal with at most four decimals, e.g. 1.5 or 0.8',
+  count: 'a whole number, e.g. 5',
+};
+
+export const ParameterKeySchema = z.enum(PARAMETER_KEYS);
+
+/** A new version of a parameter: its value in force from a date (until another, or `validTo`). */
+export const SetParameter = z
+  .object({
+    key: ParameterKeySchema,
+    value: z.string().min(1),
+    org: z.string().regex(/^[A-Za-z0-9-]{1,32}$/),
+    validFrom: z.iso.date(),
+    validTo: z.iso.date().optional(),
+    source: z.string().trim().min(1).max(500).optional(),
+  })
+  .superRefine((v, ctx) => {
+    if (parameterValueOf(v.key, v.value) === undefined)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['value'],
+        message: `${v.key} takes ${VALUE_HINT[parameterDefinition(v.key).kind]}`,
+      });
+    if (v.validTo !== undefined && v.validTo < v.validFrom)
+      ctx.addIssue({ code: 'custom', path: ['validTo'], message: 'validTo is before validFrom' });
+  });
+export type SetParameter = z.infer<typeof SetParameter>;
+
+/** One stored version, with the organisation that set it. */
+export const ParameterVersionView = z.object({
+  id: z.uuid(),
+  key: ParameterKeySchema,
+  /** Stored integer (fen, ten-thousandths or a count). */
+  value: z.number().int(),
+  /** As a person writes it: '300', '1.5'. */
+  valueText: z.string(),
+  org: z.string(),
+  orgName: z.string(),
+  validFrom: z.iso.date(),
+  validTo: z.iso.date().nullable(),
+  source: z.string().nullable(),
+});
+export type ParameterVersionView = z.infer<typeof ParameterVersionView>;
+
+/** A rule set chosen by an organisation from a date, with its options. */
+export const SetRuleSet = z
+  .object({
+    ruleSet: ruleSetSchema,
+    options: policyOptionsSchema.default({ imputeMinWage: false, applyExclusions: false }),
+    org: z.string().regex(/^[A-Za-z0-9-]{1,32}$/),
+    validFrom: z.iso.date(),
+    validTo: z.iso.date().optional(),
+    source: z.string().trim().min(1).max(500).optional(),
+  })
+  .refine((v) => v.validTo === undefined || v.validTo >= v.validFrom, {
+    path: ['validTo'],
+    message: 'validTo is before validFrom',
+  });
+export type SetRuleSet = z.infer<typeof SetRuleSet>;
+
+export const RuleSetVersionView = z.object({
+  id: z.uuid(),
+  ruleSet: ruleSetSchema,
+  options: policyOptionsSchema,
+  org: z.string(),
+  orgName: z.string(),
+  validFrom: z.iso.date(),
+  validTo: z.iso.date().nullable(),
+  source: z.string().nullable(),
+});
+export type RuleSetVersionView = z.infer<typeof RuleSetVersionView>;

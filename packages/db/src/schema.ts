@@ -299,6 +299,8 @@ export const households = pgTable(
     housingCostFen: fen('housing_cost_fen').notNull().default(0),
     otherRigidCostFen: fen('other_rigid_cost_fen').notNull().default(0),
     employmentCostFen: fen('employment_cost_fen').notNull().default(0),
+    /** Exclusions of local rules (contracts: EXCLUSIONS) that refuse the household where applied. */
+    exclusions: text('exclusions').array().notNull().default(sql`'{}'::text[]`),
     surveyDate: day('survey_date'),
     surveyor: text('surveyor'),
     createdAt: tz('created_at').notNull().defaultNow(),
@@ -546,5 +548,58 @@ export const duplicateCandidates = pgTable(
       sql`${t.reason} in ('same_name_birth','same_phone','id_one_digit')`,
     ),
     check('duplicate_candidates_status_check', sql`${t.status} in ('open','merged','dismissed')`),
+  ],
+);
+
+/**
+ * A dated, regional value of a policy parameter (issue 4; contracts: POLICY_PARAMETERS): in force
+ * for its organisation and the ones below it that have none of their own, from `valid_from` to
+ * `valid_to` included (open when null). The value is an integer in its kind's unit (fen,
+ * ten-thousandths, a count). Versions of one key at one organisation never overlap (the service
+ * checks under a lock; a new open-ended version closes the one it follows). Rows are never
+ * deleted: a decision stored on an archive names the version it used.
+ */
+export const policyParameters = pgTable(
+  'policy_parameters',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => orgs.id),
+    key: text('key').notNull(),
+    validFrom: day('valid_from').notNull(),
+    validTo: day('valid_to'),
+    value: bigint('value', { mode: 'number' }).notNull(),
+    /** The document the value comes from (宁工办发[2013]39号, a civil-affairs notice…). */
+    source: text('source'),
+    createdAt: tz('created_at').notNull().defaultNow(),
+    updatedAt: tz('updated_at').notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('policy_parameters_version_unique').on(t.orgId, t.key, t.validFrom),
+    check('policy_parameters_period_check', sql`${t.validTo} is null or ${t.validTo} >= ${t.validFrom}`),
+  ],
+);
+
+/** The rule set an organisation applies (and its options), dated like a parameter. */
+export const policyRuleSets = pgTable(
+  'policy_rule_sets',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => orgs.id),
+    validFrom: day('valid_from').notNull(),
+    validTo: day('valid_to'),
+    ruleSet: text('rule_set').notNull(),
+    options: jsonb('options').notNull().default(sql`'{}'::jsonb`),
+    source: text('source'),
+    createdAt: tz('created_at').notNull().defaultNow(),
+    updatedAt: tz('updated_at').notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('policy_rule_sets_version_unique').on(t.orgId, t.validFrom),
+    check('policy_rule_sets_period_check', sql`${t.validTo} is null or ${t.validTo} >= ${t.validFrom}`),
+    check('policy_rule_sets_rule_set_check', sql`${t.ruleSet} in ('legacy-2013','national-2016')`),
   ],
 );

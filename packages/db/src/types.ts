@@ -22,6 +22,8 @@ export interface DB {
   publicity_objections: Kyselify<typeof schema.publicityObjections>;
   visits: Kyselify<typeof schema.visits>;
   duplicate_candidates: Kyselify<typeof schema.duplicateCandidates>;
+  policy_parameters: Kyselify<typeof schema.policyParameters>;
+  policy_rule_sets: Kyselify<typeof schema.policyRuleSets>;
   niangjia_migrations: {
     tag: string;
     hash: string;

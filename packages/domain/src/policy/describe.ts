@@ -8,17 +8,11 @@ import {
   HARDSHIP_CAUSES,
   labelOf,
   parameterDefinition,
+  parameterValueText,
   RULE_SETS,
 } from '@niangjia/contracts';
 import { formatFen } from '../money';
-import {
-  type Evaluation,
-  type Factor,
-  type FactorKey,
-  type ParameterVersion,
-  RATIO_SCALE,
-  type Test,
-} from './evaluate';
+import type { Evaluation, Factor, FactorKey, ParameterVersion, Test } from './evaluate';
 
 type Lang = 'zh' | 'en';
 
@@ -65,14 +59,14 @@ function factorValue(f: Factor, lang: Lang): string {
   return formatFen(f.value, lang === 'zh' ? 'zh-CN' : 'en');
 }
 
-export function parameterValueText(p: Pick<ParameterVersion, 'key' | 'value'>, lang: Lang = 'zh'): string {
+/** A parameter's value for reading: 300.00元, 1.5倍, 80%, 5年. */
+export function parameterValueLabel(p: Pick<ParameterVersion, 'key' | 'value'>, lang: Lang = 'zh'): string {
   const def = parameterDefinition(p.key);
   if (def.kind === 'yuan') return formatFen(p.value, lang === 'zh' ? 'zh-CN' : 'en');
   if (def.kind === 'ratio') {
-    const text = String(p.value / RATIO_SCALE);
-    return def.key === 'accidentCostShare'
-      ? `${(p.value / 100).toString()}%`
-      : `${text}${lang === 'zh' ? '倍' : '×'}`;
+    // A share reads as a percentage, a multiple as a multiple.
+    if (def.key === 'accidentCostShare') return `${parameterValueText(p.key, p.value * 100)}%`;
+    return `${parameterValueText(p.key, p.value)}${lang === 'zh' ? '倍' : '×'}`;
   }
   return `${p.value}${def.unit ? (lang === 'zh' ? def.unit.zh : ` ${def.unit.en}`) : ''}`;
 }
@@ -86,8 +80,8 @@ function parameterLine(p: ParameterVersion, lang: Lang): string {
       : `from ${p.validFrom}`;
   const source = p.source ? (lang === 'zh' ? `，依据：${p.source}` : `; source: ${p.source}`) : '';
   return lang === 'zh'
-    ? `${def.zh}：${parameterValueText(p, lang)}（${p.orgCode}，${period}${source}）`
-    : `${def.en}: ${parameterValueText(p, lang)} (${p.orgCode}, ${period}${source})`;
+    ? `${def.zh}：${parameterValueLabel(p, lang)}（${p.orgCode}，${period}${source}）`
+    : `${def.en}: ${parameterValueLabel(p, lang)} (${p.orgCode}, ${period}${source})`;
 }
 
 const OPS: Record<Test['op'], { zh: string; en: string }> = {
@@ -107,12 +101,12 @@ function testLine(t: Test, e: Evaluation, lang: Lang): string {
   const dibao = e.parameters.find((p) => p.key === 'dibaoMonthly');
   const lineText = dibao
     ? zh
-      ? `低保${parameterValueText(dibao, lang)} × 12个月 × ${size}人`
-      : `${parameterValueText(dibao, lang)} × 12 months × ${size} people`
+      ? `低保${parameterValueLabel(dibao, lang)} × 12个月 × ${size}人`
+      : `${parameterValueLabel(dibao, lang)} × 12 months × ${size} people`
     : '';
   const mult = (key: 'legacyMultiplier' | 'relativeMultiplier') => {
     const p = e.parameters.find((x) => x.key === key);
-    return p ? `${parameterValueText(p, lang)} × ` : '';
+    return p ? `${parameterValueLabel(p, lang)} × ` : '';
   };
   switch (t.code) {
     case 'exclusion': {
@@ -149,7 +143,7 @@ function testLine(t: Test, e: Evaluation, lang: Lang): string {
     }
     case 'accident_costs': {
       const share = e.parameters.find((p) => p.key === 'accidentCostShare');
-      const shareText = share ? `${parameterValueText(share, lang)} × ` : '';
+      const shareText = share ? `${parameterValueLabel(share, lang)} × ` : '';
       return zh
         ? `意外致困：致困支出 ${money(t.left)} ${OPS[t.op].zh} ${shareText}家庭年收入 = ${money(t.right)}？${verdict}${decided}`
         : `Hardship by accident: hardship costs ${money(t.left)} ${OPS[t.op].en} ${shareText}income = ${money(t.right)}? ${verdict}${decided}`;
