@@ -290,6 +290,30 @@ function program(): Command {
       },
     );
 
+  cmd
+    .command('evaluate')
+    .description('evaluate every household again under the policy in force, storing each decision')
+    .option('--org <code>', "only this organisation's subtree")
+    .option('--as-of <date>', 'date of the evaluation, YYYY-MM-DD (default: today in Shanghai)')
+    .option('--json', 'print the report as one JSON object')
+    .action(async (opts: { org?: string; asOf?: string; json?: boolean }) => {
+      const { isCalendarDate, todayInShanghai } = await import('@niangjia/domain');
+      const asOf = opts.asOf ?? todayInShanghai();
+      if (!isCalendarDate(asOf)) throw new UsageError(`--as-of: not a date YYYY-MM-DD: ${asOf}`);
+      const { evaluateAll } = await import('./modules/policy/evaluations');
+      await withDatabase(config(), 'niangjia evaluate', async (db) => {
+        const report = await evaluateAll(operatorRunner(db), {
+          org: opts.org,
+          asOf,
+          onProgress: opts.json ? undefined : (done, total) => process.stderr.write(`\r${done} / ${total}`),
+        });
+        if (opts.json) return print(JSON.stringify(report));
+        process.stderr.write('\n');
+        print(`Evaluated ${report.evaluated} households as of ${asOf}; ${report.changed} changed.`);
+        for (const [category, n] of Object.entries(report.byCategory)) print(`  ${category.padEnd(16)} ${n}`);
+      });
+    });
+
   const imports = cmd.command('import').description('import exchange workbooks (.xlsx)');
   imports
     .command('survey')

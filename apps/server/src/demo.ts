@@ -3,6 +3,7 @@ import { type Database, sql } from '@niangjia/db';
 import { type CalendarDate, todayInShanghai } from '@niangjia/domain';
 import type { Config } from './config';
 import { CASEWORKER, DEMO_SEED, generateHistory, MANAGER } from './demo/history';
+import { demoPolicy } from './demo/policy';
 import { type ScopedRun, writeHistory } from './demo/write';
 import { hashPassword } from './modules/identity/passwords';
 import { createUser } from './modules/identity/users';
@@ -47,6 +48,8 @@ export interface DemoOptions {
    * harness leaves them out: most tests need only the organisations and users.
    */
   households?: boolean;
+  /** The identification policy of Ningxia and Yinchuan (demo/policy.ts; default: yes). */
+  policy?: boolean;
   /** The generator's seed: the same seed and day give the same data. */
   seed?: number;
   /** The day the demo is made (Asia/Shanghai; default today): nothing happens after it. */
@@ -103,6 +106,10 @@ export async function runDemo(
     return { orgsCreated, usersCreated };
   });
   print(`Demo world: ${result.orgsCreated} organisations and ${result.usersCreated} users added.`);
+  if (options.policy !== false && (await run(demoPolicy)))
+    print(
+      'Demo policy: the 2013 and national rule sets with their parameters for 640000 and 640100 (illustrative values marked).',
+    );
   print(`Demo users at 640104 兴庆区总工会, password "${config.demoPassword}":`);
   for (const u of DEMO_USERS) print(`  ${u.username.padEnd(15)} ${u.role}`);
   const households = options.households === false ? null : await demoHouseholds(db, run, options);

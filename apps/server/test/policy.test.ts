@@ -52,8 +52,7 @@ const get = (key: 'dibaoMonthly' | 'legacyMultiplier', org: string, asOf: string
   asRoot((ctx) => parameterInForce(ctx, { key, org, asOf }));
 
 beforeAll(async () => {
-  t = await testApp();
-  // The city's line, raised in mid-2015; the district's own line for 2016 only.
+  t = await testApp({}, { households: false, policy: false });
   await set({ key: 'dibaoMonthly', value: '300', org: '640100', validFrom: '2013-01-01', source: '示例' });
   await set({ key: 'dibaoMonthly', value: '330', org: '640100', validFrom: '2015-07-01' });
   await set({

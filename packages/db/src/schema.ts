@@ -603,3 +603,41 @@ export const policyRuleSets = pgTable(
     check('policy_rule_sets_rule_set_check', sql`${t.ruleSet} in ('legacy-2013','national-2016')`),
   ],
 );
+
+/**
+ * A household evaluated under the policy in force (issue 4): when surveyed, at review, on demand
+ * or in a bulk re-evaluation. The decision keeps everything it used: the rule set and options, each
+ * parameter version (id, value, organisation, validity), the household's facts and the trace, so
+ * that a later edit of a parameter or of the household never changes a past decision. Appended,
+ * never changed.
+ */
+export const evaluations = pgTable(
+  'evaluations',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    householdId: uuid('household_id')
+      .notNull()
+      .references(() => households.id),
+    /** The household's current archive when it was evaluated. */
+    archiveId: uuid('archive_id').references(() => archives.id),
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => orgs.id),
+    asOf: day('as_of').notNull(),
+    reason: text('reason').notNull(),
+    ruleSet: text('rule_set').notNull(),
+    eligible: boolean('eligible').notNull(),
+    category: text('category'),
+    monthlyIncomeFen: fen('monthly_income_fen').notNull(),
+    /** The whole evaluation: factors, parameter versions, options, exclusions and tests. */
+    decision: jsonb('decision').notNull(),
+    /** The household's facts as read (incomes, costs, people, causes, exclusions). */
+    inputs: jsonb('inputs').notNull(),
+    createdAt: tz('created_at').notNull().defaultNow(),
+  },
+  (t) => [
+    index('evaluations_household_idx').on(t.householdId, t.createdAt),
+    index('evaluations_org_idx').on(t.orgId, t.asOf),
+    check('evaluations_reason_check', sql`${t.reason} in ('survey','review','demand','bulk')`),
+  ],
+);

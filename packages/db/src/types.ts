@@ -24,6 +24,7 @@ export interface DB {
   duplicate_candidates: Kyselify<typeof schema.duplicateCandidates>;
   policy_parameters: Kyselify<typeof schema.policyParameters>;
   policy_rule_sets: Kyselify<typeof schema.policyRuleSets>;
+  evaluations: Kyselify<typeof schema.evaluations>;
   niangjia_migrations: {
     tag: string;
     hash: string;

@@ -185,7 +185,8 @@ export async function parameterInForce(
 ): Promise<ParameterVersionView> {
   const org = await orgByCode(ctx, input.org);
   const found = (await parameterRows(ctx, org.id, input.key)).find((r) => inForce(r, input.asOf));
-  if (!found) throw new AppError('not_found', `No value of ${input.key} is in force for ${org.code} on ${input.asOf}`);
+  if (!found)
+    throw new AppError('not_found', `No value of ${input.key} is in force for ${org.code} on ${input.asOf}`);
   return parameterView(found);
 }
 

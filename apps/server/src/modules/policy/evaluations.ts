@@ -1,0 +1,368 @@
+/**
+ * Households evaluated under the policy in force for their organisation on a date (issue 4): when
+ * surveyed, at review, on demand, or all of a subtree again after a parameter or rule set changed.
+ * Each evaluation is stored with everything it used (ADR 0015), so a past decision never changes.
+ * Work is set-based by batches: one query reads a batch's facts, the policy is looked up once per
+ * organisation, one statement stores the batch's decisions and one its audit entries.
+ */
+import type { ArchiveCategory, Exclusion, HardshipCause, PolicyOptions, RuleSet } from '@niangjia/contracts';
+import { bulkInsert, sql } from '@niangjia/db';
+import {
+  type CalendarDate,
+  describeEvaluation,
+  type Evaluation,
+  evaluateHousehold,
+  type HouseholdFacts,
+  MissingParameterError,
+  type Policy,
+} from '@niangjia/domain';
+import type { Ctx } from '../../http/context';
+import { AppError, notFound } from '../../http/errors';
+import { auditMany } from '../audit/service';
+import { parametersInForce, ruleSetInForce } from './service';
+
+export type EvaluationReason = 'survey' | 'review' | 'demand' | 'bulk';
+
+interface FactsRow {
+  id: string;
+  org_id: string;
+  org_code: string;
+  archive_id: string | null;
+  primary_cause: string | null;
+  secondary_causes: string[] | null;
+  exclusions: string[];
+  wage_income_fen: number;
+  business_income_fen: number;
+  property_income_fen: number;
+  transfer_income_fen: number;
+  other_income_fen: number;
+  medical_cost_fen: number;
+  disability_cost_fen: number;
+  education_cost_fen: number;
+  housing_cost_fen: number;
+  other_rigid_cost_fen: number;
+  employment_cost_fen: number;
+  /** The head first, then the members in the order they were added. */
+  people: { role: 'head' | 'member'; birthDate: string; health: string | null; activity: string | null }[];
+}
+
+interface HouseholdToEvaluate {
+  id: string;
+  orgId: string;
+  orgCode: string;
+  archiveId: string | null;
+  facts: HouseholdFacts;
+}
+
+/** The facts of a batch of households, as the rule sets read them, in one query. */
+async function loadFacts(ctx: Ctx, ids: readonly string[]): Promise<HouseholdToEvaluate[]> {
+  if (ids.length === 0) return [];
+  const { rows } = await sql<FactsRow>`
+    SELECT h.id, h.org_id, o.code AS org_code, a.id AS archive_id, a.primary_cause, a.secondary_causes,
+           h.exclusions, h.wage_income_fen, h.business_income_fen, h.property_income_fen,
+           h.transfer_income_fen, h.other_income_fen, h.medical_cost_fen, h.disability_cost_fen,
+           h.education_cost_fen, h.housing_cost_fen, h.other_rigid_cost_fen, h.employment_cost_fen,
+           json_build_array(json_build_object('role', 'head', 'birthDate', hp.birth_date,
+                                              'health', hp.health, 'activity', hp.activity))::jsonb
+           || coalesce((SELECT jsonb_agg(jsonb_build_object('role', 'member', 'birthDate', p.birth_date,
+                                        'health', coalesce(m.health, p.health),
+                                        'activity', coalesce(m.activity, p.activity))
+                                        ORDER BY m.created_at, m.id)
+                        FROM household_members m JOIN people p ON p.id = m.person_id
+                        WHERE m.household_id = h.id), '[]'::jsonb) AS people
+    FROM households h
+    JOIN orgs o ON o.id = h.org_id
+    JOIN people hp ON hp.id = h.head_person_id
+    LEFT JOIN LATERAL niangjia_current_archive(h.id) a ON true
+    WHERE h.id = ANY(${ids as string[]}::uuid[])`.execute(ctx.tx);
+  return rows.map((r) => ({
+    id: r.id,
+    orgId: r.org_id,
+    orgCode: r.org_code,
+    archiveId: r.archive_id,
+    facts: {
+      income: {
+        wage: Number(r.wage_income_fen),
+        business: Number(r.business_income_fen),
+        property: Number(r.property_income_fen),
+        transfer: Number(r.transfer_income_fen),
+        other: Number(r.other_income_fen),
+      },
+      costs: {
+        medical: Number(r.medical_cost_fen),
+        disability: Number(r.disability_cost_fen),
+        education: Number(r.education_cost_fen),
+        housing: Number(r.housing_cost_fen),
+        otherRigid: Number(r.other_rigid_cost_fen),
+        employment: Number(r.employment_cost_fen),
+      },
+      people: r.people,
+      causes: {
+        primary: (r.primary_cause as HardshipCause | null) ?? null,
+        secondary: (r.secondary_causes ?? []) as HardshipCause[],
+      },
+      exclusions: r.exclusions as Exclusion[],
+    },
+  }));
+}
+
+/** The policy in force for an organisation on a date, or why there is none (a 409 naming it). */
+async function policyOf(ctx: Ctx, orgId: string, orgCode: string, asOf: CalendarDate): Promise<Policy> {
+  const ruleSet = await ruleSetInForce(ctx, orgId, asOf);
+  if (!ruleSet)
+    throw new AppError(
+      'conflict',
+      `No rule set is in force for ${orgCode} on ${asOf}: choose one first (niangjia policy rule-set)`,
+    );
+  return {
+    ruleSet: ruleSet.ruleSet as RuleSet,
+    options: ruleSet.options as PolicyOptions,
+    parameters: await parametersInForce(ctx, orgId, asOf),
+  };
+}
+
+export interface StoredEvaluation {
+  id: string;
+  householdId: string;
+  archiveId: string | null;
+  reason: EvaluationReason;
+  evaluation: Evaluation;
+  /** The category of the household's previous evaluation (undefined: none before). */
+  previous: { eligible: boolean; category: ArchiveCategory | null } | undefined;
+}
+
+const EVALUATION_COLUMNS = {
+  id: 'uuid',
+  household_id: 'uuid',
+  archive_id: 'uuid',
+  org_id: 'uuid',
+  as_of: 'date',
+  reason: 'text',
+  rule_set: 'text',
+  eligible: 'boolean',
+  category: 'text',
+  monthly_income_fen: 'bigint',
+  decision: 'jsonb',
+  inputs: 'jsonb',
+} as const;
+
+/**
+ * Evaluates households (all in the caller's scope) as of a date and stores each decision, in the
+ * caller's transaction. `policies` caches the policy of each organisation across batches.
+ */
+export async function evaluateHouseholds(
+  ctx: Ctx,
+  ids: readonly string[],
+  options: { asOf: CalendarDate; reason: EvaluationReason; policies?: Map<string, Policy> },
+): Promise<StoredEvaluation[]> {
+  const households = await loadFacts(ctx, ids);
+  const policies = options.policies ?? new Map<string, Policy>();
+  const previous = await latestEvaluations(
+    ctx,
+    households.map((h) => h.id),
+  );
+  const stored: StoredEvaluation[] = [];
+  for (const h of households) {
+    let policy = policies.get(h.orgId);
+    if (!policy) {
+      policy = await policyOf(ctx, h.orgId, h.orgCode, options.asOf);
+      policies.set(h.orgId, policy);
+    }
+    let evaluation: Evaluation;
+    try {
+      evaluation = evaluateHousehold(h.facts, policy, options.asOf);
+    } catch (err) {
+      if (err instanceof MissingParameterError)
+        throw new AppError(
+          'conflict',
+          `No value of ${err.keys.join(', ')} is in force for ${h.orgCode} on ${options.asOf} (rule set ${err.ruleSet}): set it first (niangjia policy set)`,
+        );
+      throw err;
+    }
+    stored.push({
+      id: crypto.randomUUID(),
+      householdId: h.id,
+      archiveId: h.archiveId,
+      reason: options.reason,
+      evaluation,
+      previous: previous.get(h.id),
+    });
+  }
+  const byId = new Map(households.map((h) => [h.id, h]));
+  await bulkInsert(
+    ctx.tx,
+    'evaluations',
+    EVALUATION_COLUMNS,
+    stored.map((s) => {
+      const h = byId.get(s.householdId) as HouseholdToEvaluate;
+      return {
+        id: s.id,
+        household_id: s.householdId,
+        archive_id: s.archiveId,
+        org_id: h.orgId,
+        as_of: options.asOf,
+        reason: s.reason,
+        rule_set: s.evaluation.ruleSet,
+        eligible: s.evaluation.eligible,
+        category: s.evaluation.category,
+        monthly_income_fen: s.evaluation.perCapita.monthlyIncomeFen,
+        decision: s.evaluation,
+        inputs: h.facts,
+      };
+    }),
+  );
+  await auditMany(
+    ctx,
+    stored.map((s) => ({
+      action: 'create',
+      entity: 'evaluation',
+      entityId: s.id,
+      orgId: (byId.get(s.householdId) as HouseholdToEvaluate).orgId,
+      after: {
+        householdId: s.householdId,
+        asOf: options.asOf,
+        reason: s.reason,
+        ruleSet: s.evaluation.ruleSet,
+        eligible: s.evaluation.eligible,
+        category: s.evaluation.category,
+      },
+    })),
+  );
+  return stored;
+}
+
+/** The newest stored decision of each household, for telling what a new evaluation changed. */
+async function latestEvaluations(ctx: Ctx, ids: readonly string[]) {
+  const out = new Map<string, { eligible: boolean; category: ArchiveCategory | null }>();
+  if (ids.length === 0) return out;
+  const { rows } = await sql<{ household_id: string; eligible: boolean; category: string | null }>`
+    SELECT DISTINCT ON (household_id) household_id, eligible, category
+    FROM evaluations
+    WHERE household_id = ANY(${ids as string[]}::uuid[])
+    ORDER BY household_id, created_at DESC, id DESC`.execute(ctx.tx);
+  for (const r of rows)
+    out.set(r.household_id, { eligible: r.eligible, category: r.category as ArchiveCategory | null });
+  return out;
+}
+
+/** Whether a new decision differs from the household's previous one (a first decision is a change). */
+export const changed = (s: StoredEvaluation) =>
+  s.previous === undefined ||
+  s.previous.eligible !== s.evaluation.eligible ||
+  s.previous.category !== s.evaluation.category;
+
+/** One household evaluated now, stored, and explained in both languages. */
+export async function evaluateOne(
+  ctx: Ctx,
+  householdId: string,
+  asOf: CalendarDate,
+  reason: EvaluationReason,
+) {
+  const visible = await ctx.tx
+    .selectFrom('households')
+    .select('id')
+    .where('id', '=', householdId)
+    .executeTakeFirst();
+  if (!visible) throw notFound('Household');
+  const [stored] = await evaluateHouseholds(ctx, [householdId], { asOf, reason });
+  const s = stored as StoredEvaluation;
+  return {
+    id: s.id,
+    householdId,
+    reason,
+    evaluation: s.evaluation,
+    changed: changed(s),
+    explanation: { zh: describeEvaluation(s.evaluation, 'zh'), en: describeEvaluation(s.evaluation, 'en') },
+  };
+}
+
+/** A household's stored decisions, newest first, each with its explanation. */
+export async function householdEvaluations(ctx: Ctx, householdId: string) {
+  const rows = await ctx.tx
+    .selectFrom('evaluations')
+    .select(['id', 'as_of', 'reason', 'decision', 'created_at'])
+    .where('household_id', '=', householdId)
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .execute();
+  return rows.map((r) => {
+    const evaluation = r.decision as Evaluation;
+    return {
+      id: r.id,
+      asOf: r.as_of,
+      reason: r.reason as EvaluationReason,
+      evaluatedAt: r.created_at.toISOString(),
+      evaluation,
+      explanation: { zh: describeEvaluation(evaluation, 'zh'), en: describeEvaluation(evaluation, 'en') },
+    };
+  });
+}
+
+export interface BulkEvaluationReport {
+  evaluated: number;
+  changed: number;
+  /** New decisions by category; `ineligible` counts the households no category fits. */
+  byCategory: Record<string, number>;
+}
+
+const BATCH = 1_000;
+
+/**
+ * Every household of a subtree (the runner's whole scope without `org`) evaluated again as of a
+ * date and stored, batch by batch, each batch one transaction: after a parameter or rule set
+ * changed. The policy of each organisation is looked up once for the whole run.
+ */
+export async function evaluateAll(
+  run: <T>(fn: (ctx: Ctx) => Promise<T>) => Promise<T>,
+  options: { org?: string; asOf: CalendarDate; onProgress?: (done: number, total: number) => void },
+): Promise<BulkEvaluationReport> {
+  const scope = await run(async (ctx) => {
+    let path: string | undefined;
+    if (options.org) {
+      const org = await ctx.tx
+        .selectFrom('orgs')
+        .select('path')
+        .where('code', '=', options.org)
+        .executeTakeFirst();
+      if (!org) throw notFound(`Organisation ${options.org}`);
+      path = org.path;
+    }
+    const total = await ctx.tx
+      .selectFrom('households')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .$if(path !== undefined, (q) => q.where(sql<boolean>`starts_with(org_path, ${path})`))
+      .executeTakeFirstOrThrow();
+    return { path, total: Number(total.n) };
+  });
+  const report: BulkEvaluationReport = { evaluated: 0, changed: 0, byCategory: {} };
+  const policies = new Map<string, Policy>();
+  let after: string | undefined;
+  for (;;) {
+    const batch = await run(async (ctx) => {
+      const ids = await ctx.tx
+        .selectFrom('households')
+        .select('id')
+        .$if(scope.path !== undefined, (q) => q.where(sql<boolean>`starts_with(org_path, ${scope.path})`))
+        .$if(after !== undefined, (q) => q.where('id', '>', after as string))
+        .orderBy('id')
+        .limit(BATCH)
+        .execute();
+      const stored = await evaluateHouseholds(
+        ctx,
+        ids.map((r) => r.id),
+        { asOf: options.asOf, reason: 'bulk', policies },
+      );
+      return { last: ids.at(-1)?.id, read: ids.length, stored };
+    });
+    for (const s of batch.stored) {
+      report.evaluated++;
+      if (changed(s)) report.changed++;
+      const key = s.evaluation.category ?? 'ineligible';
+      report.byCategory[key] = (report.byCategory[key] ?? 0) + 1;
+    }
+    options.onProgress?.(report.evaluated, scope.total);
+    if (batch.last === undefined || batch.read < BATCH) break;
+    after = batch.last;
+  }
+  return report;
+}

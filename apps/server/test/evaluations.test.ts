@@ -1,0 +1,159 @@
+import { SetParameter } from '@niangjia/contracts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Ctx } from '../src/http/context';
+import { evaluateAll, evaluateOne, householdEvaluations } from '../src/modules/policy/evaluations';
+import { setParameter } from '../src/modules/policy/service';
+import { asOperator } from '../src/operator';
+import { householdInput } from './factories';
+import { type TestApp, testApp } from './harness';
+
+/**
+ * Households evaluated under the demo's policy (legacy-2013 until 2015, national-2016 from 2016,
+ * 低保 300 at 640100): each decision stored with what it used, so that a parameter changed later
+ * never changes it; a whole subtree evaluated again in bulk, telling what changed.
+ */
+let t: TestApp;
+let manager: string;
+const asRoot = <T>(fn: (ctx: Ctx) => Promise<T>) => asOperator(t.db, fn);
+
+/** The founding report's family of three: 1,800 yuan of wages a month, `housing` yuan of rent a year. */
+async function family(orgCode: string, housingYuan = 0): Promise<string> {
+  const input = householdInput(orgCode, { size: 3 });
+  const res = await t.app.inject({
+    method: 'POST',
+    url: '/api/v1/households',
+    headers: { cookie: manager },
+    payload: {
+      ...input,
+      income: { wageIncomeFen: 180_000 * 12, housingCostFen: housingYuan * 100 },
+      primaryCause: '3',
+      secondaryCauses: [],
+    },
+  });
+  expect(res.statusCode, res.body).toBe(201);
+  return res.json().id as string;
+}
+
+beforeAll(async () => {
+  t = await testApp();
+  manager = await t.login('xq-manager');
+});
+afterAll(() => t?.close());
+
+describe('one household', () => {
+  it('is refused by the 2013 rule and relative hardship under the national rule (the founding report)', async () => {
+    const id = await family('640104001', 3_600);
+    const legacy = await asRoot((ctx) => evaluateOne(ctx, id, '2015-06-30', 'demand'));
+    expect(legacy.evaluation).toMatchObject({ ruleSet: 'legacy-2013', eligible: false, category: null });
+    expect(legacy.explanation.zh.summary).toContain('不符合困难职工认定条件（人均月收入600.00元）');
+    const national = await asRoot((ctx) => evaluateOne(ctx, id, '2016-06-30', 'demand'));
+    expect(national.evaluation).toMatchObject({
+      ruleSet: 'national-2016',
+      eligible: true,
+      category: 'relative',
+      perCapita: { monthlyIncomeFen: 60_000, monthlyNetIncomeFen: 50_000 },
+    });
+    expect(national.changed).toBe(true);
+    // The parameters it read, each from the organisation that set it.
+    expect(national.evaluation.parameters.map((p) => [p.key, p.value, p.orgCode])).toEqual([
+      ['dibaoMonthly', 30_000, '640100'],
+      ['relativeMultiplier', 20_000, '640000'],
+      ['accidentCostShare', 8_000, '640000'],
+    ]);
+    const history = await asRoot((ctx) => householdEvaluations(ctx, id));
+    expect(history.map((h) => [h.asOf, h.evaluation.category])).toEqual([
+      ['2016-06-30', 'relative'],
+      ['2015-06-30', null],
+    ]);
+    const audited = await t.db.kysely
+      .selectFrom('audit_log')
+      .select(['entity_id'])
+      .where('entity', '=', 'evaluation')
+      .where(
+        'entity_id',
+        'in',
+        history.map((h) => h.id),
+      )
+      .execute();
+    expect(audited).toHaveLength(2);
+  });
+
+  it('keeps a stored decision as it was when a parameter changes later', async () => {
+    const id = await family('640104002');
+    const before = await asRoot((ctx) => evaluateOne(ctx, id, '2016-06-30', 'demand'));
+    expect(before.evaluation.category).toBe(null); // 600 a month is not under 2 × 300
+    const stored = await t.db.kysely
+      .selectFrom('evaluations')
+      .selectAll()
+      .where('id', '=', before.id)
+      .executeTakeFirstOrThrow();
+    // The district raises its own line for 2016: 600 yuan.
+    await asRoot((ctx) =>
+      setParameter(
+        ctx,
+        SetParameter.parse({
+          key: 'dibaoMonthly',
+          value: '600',
+          org: '640104',
+          validFrom: '2016-01-01',
+          validTo: '2016-12-31',
+        }),
+      ),
+    );
+    const after = await asRoot((ctx) => evaluateOne(ctx, id, '2016-06-30', 'review'));
+    expect(after.evaluation.category).toBe('deep');
+    expect(after.evaluation.parameters[0]).toMatchObject({
+      key: 'dibaoMonthly',
+      value: 60_000,
+      orgCode: '640104',
+    });
+    expect(after.changed).toBe(true);
+    expect(
+      await t.db.kysely
+        .selectFrom('evaluations')
+        .selectAll()
+        .where('id', '=', before.id)
+        .executeTakeFirstOrThrow(),
+    ).toEqual(stored);
+    // Decisions are history: the application's role can neither change nor delete one.
+    await expect(
+      asRoot((ctx) =>
+        ctx.tx.updateTable('evaluations').set({ category: 'deep' }).where('id', '=', before.id).execute(),
+      ),
+    ).rejects.toThrow(/permission denied/);
+  });
+
+  it('says what is missing when no rule set is in force', async () => {
+    const id = await family('640104003');
+    await expect(asRoot((ctx) => evaluateOne(ctx, id, '2012-12-31', 'demand'))).rejects.toMatchObject({
+      code: 'conflict',
+      message:
+        'No rule set is in force for 640104003 on 2012-12-31: choose one first (niangjia policy rule-set)',
+    });
+    expect(
+      await t.db.kysely.selectFrom('evaluations').select('id').where('household_id', '=', id).execute(),
+    ).toEqual([]);
+  });
+});
+
+describe('a subtree evaluated again', () => {
+  it('stores a decision for every household, counts the changes, and the second run changes nothing', async () => {
+    const ids = [
+      await family('640104004'),
+      await family('640104004', 3_600),
+      await family('640104004', 12_000),
+    ];
+    const first = await evaluateAll((fn) => asRoot(fn), { org: '640104004', asOf: '2017-06-30' });
+    // Rent of 0, 3,600 and 12,000 yuan: net 600, 500, 266.67 a person and month; lines 300 and 600.
+    expect(first).toEqual({ evaluated: 3, changed: 3, byCategory: { ineligible: 1, relative: 1, deep: 1 } });
+    const again = await evaluateAll((fn) => asRoot(fn), { org: '640104004', asOf: '2017-06-30' });
+    expect(again).toEqual({ evaluated: 3, changed: 0, byCategory: { ineligible: 1, relative: 1, deep: 1 } });
+    const stored = await t.db.kysely
+      .selectFrom('evaluations')
+      .select(['household_id', 'reason'])
+      .where('household_id', 'in', ids)
+      .execute();
+    expect(stored).toHaveLength(6);
+    expect(new Set(stored.map((s) => s.reason))).toEqual(new Set(['bulk']));
+  });
+});
