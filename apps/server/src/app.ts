@@ -26,6 +26,7 @@ import { authRoutes, userRoutes } from './modules/identity/routes';
 import { resolveSession, SESSION_COOKIE } from './modules/identity/sessions';
 import { jobRoutes } from './modules/jobs/routes';
 import { orgRoutes } from './modules/orgs/routes';
+import { policyRoutes } from './modules/policy/routes';
 import { importRoutes } from './modules/registry/import-routes';
 import { registryRoutes } from './modules/registry/routes';
 import { systemRoutes } from './modules/system/routes';
@@ -255,6 +256,7 @@ export async function buildApp({ config, db, sessionSecret, logger }: AppOptions
       await api.register(jobRoutes);
       await api.register(registryRoutes);
       await api.register(importRoutes);
+      await api.register(policyRoutes);
     },
     { prefix: '/api/v1' },
   );

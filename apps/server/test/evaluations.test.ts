@@ -157,3 +157,64 @@ describe('a subtree evaluated again', () => {
     expect(new Set(stored.map((s) => s.reason))).toEqual(new Set(['bulk']));
   });
 });
+
+describe('over HTTP', () => {
+  it('evaluates a household on demand and lists its decisions, explained; the policy as its users see it', async () => {
+    const id = await family('640104005', 3_600);
+    const worker = await t.login('xq-caseworker');
+    const made = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/households/${id}/evaluations`,
+      headers: { cookie: worker },
+      payload: { asOf: '2017-06-30' },
+    });
+    expect(made.statusCode, made.body).toBe(201);
+    expect(made.json()).toMatchObject({
+      reason: 'demand',
+      changed: true,
+      evaluation: { category: 'relative' },
+    });
+    const list = await t.app.inject({
+      url: `/api/v1/households/${id}/evaluations`,
+      headers: { cookie: worker },
+    });
+    expect(list.statusCode).toBe(200);
+    expect(list.json()[0].explanation.zh.lines).toContain(
+      '相对困难：收入减刚性支出和就业成本 18,000.00元 < 2倍 × 低保300.00元 × 12个月 × 3人 = 21,600.00元？是（据此认定）',
+    );
+    const parameters = await t.app.inject({
+      url: '/api/v1/policy/parameters?org=640104001&key=dibaoMonthly',
+      headers: { cookie: worker },
+    });
+    expect(parameters.statusCode, parameters.body).toBe(200);
+    expect(parameters.json().map((v: { org: string; valueText: string }) => [v.org, v.valueText])).toEqual([
+      ['640104', '600'],
+      ['640100', '300'],
+    ]);
+    // A caseworker reads the policy but does not set it.
+    const refused = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/policy/parameters',
+      headers: { cookie: worker },
+      payload: { key: 'dibaoMonthly', value: '1', org: '640104', validFrom: '2030-01-01' },
+    });
+    expect(refused.statusCode).toBe(403);
+    const set = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/policy/parameters',
+      headers: { cookie: manager },
+      payload: { key: 'dibaoMonthly', value: '650', org: '640104', validFrom: '2030-01-01', source: '测试' },
+    });
+    expect(set.statusCode, set.body).toBe(201);
+    const bad = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/policy/parameters',
+      headers: { cookie: manager },
+      payload: { key: 'dibaoMonthly', value: '六百', org: '640104', validFrom: '2031-01-01' },
+    });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error.details).toEqual([
+      expect.objectContaining({ path: ['body', 'value'], message: expect.stringContaining('an amount in yuan') }),
+    ]);
+  });
+});

@@ -278,3 +278,76 @@ export const RuleSetVersionView = z.object({
   source: z.string().nullable(),
 });
 export type RuleSetVersionView = z.infer<typeof RuleSetVersionView>;
+
+const ArchiveCategoryCode = z.enum([
+  'deep',
+  'relative',
+  'accident',
+  'legacy_general',
+  'legacy_dibao',
+  'legacy_dibao_edge',
+]);
+
+/** A parameter version as a decision used it (domain: ParameterVersion). */
+export const ParameterVersionUsed = z.object({
+  key: ParameterKeySchema,
+  value: z.number().int(),
+  orgCode: z.string(),
+  validFrom: z.iso.date(),
+  validTo: z.iso.date().nullable(),
+  source: z.string().nullable(),
+  id: z.uuid().optional(),
+});
+
+/** A decision with its trace (domain: Evaluation): amounts in fen, as exact decimal strings in the tests. */
+export const EvaluationDecision = z
+  .object({
+    ruleSet: ruleSetSchema,
+    asOf: z.iso.date(),
+    eligible: z.boolean(),
+    category: ArchiveCategoryCode.nullable(),
+    perCapita: z.object({ monthlyIncomeFen: z.number().int(), monthlyNetIncomeFen: z.number().int() }),
+    factors: z.array(z.object({ key: z.string(), value: z.number(), unit: z.enum(['fen', 'people']) })),
+    parameters: z.array(ParameterVersionUsed),
+    options: policyOptionsSchema,
+    exclusions: z.array(exclusionSchema),
+    tests: z.array(
+      z.object({
+        code: z.enum(['exclusion', 'legacy', 'deep', 'relative', 'accident_cause', 'accident_costs']),
+        category: ArchiveCategoryCode.nullable(),
+        left: z.string(),
+        op: z.enum(['<=', '<', '>', 'none', 'any']),
+        right: z.string(),
+        result: z.boolean(),
+        decisive: z.boolean(),
+      }),
+    ),
+  })
+  .meta({ id: 'EvaluationDecision' });
+
+const Explanation = z.object({ summary: z.string(), lines: z.array(z.string()) });
+
+export const EVALUATION_REASONS = ['survey', 'review', 'demand', 'bulk'] as const;
+
+/** A stored decision of a household, explained in both languages. */
+export const HouseholdEvaluation = z
+  .object({
+    id: z.uuid(),
+    asOf: z.iso.date(),
+    reason: z.enum(EVALUATION_REASONS),
+    evaluatedAt: z.iso.datetime(),
+    evaluation: EvaluationDecision,
+    explanation: z.object({ zh: Explanation, en: Explanation }),
+  })
+  .meta({ id: 'HouseholdEvaluation' });
+export type HouseholdEvaluation = z.infer<typeof HouseholdEvaluation>;
+
+export const EvaluateHousehold = z.object({
+  /** Default: today in Shanghai. */
+  asOf: z.iso.date().optional(),
+});
+
+export const PolicyVersionsQuery = z.object({
+  org: z.string().regex(/^[A-Za-z0-9-]{1,32}$/),
+  key: ParameterKeySchema.optional(),
+});

@@ -5,7 +5,14 @@
  * Work is set-based by batches: one query reads a batch's facts, the policy is looked up once per
  * organisation, one statement stores the batch's decisions and one its audit entries.
  */
-import type { ArchiveCategory, Exclusion, HardshipCause, PolicyOptions, RuleSet } from '@niangjia/contracts';
+import type {
+  ArchiveCategory,
+  Exclusion,
+  HardshipCause,
+  HouseholdEvaluation,
+  PolicyOptions,
+  RuleSet,
+} from '@niangjia/contracts';
 import { bulkInsert, sql } from '@niangjia/db';
 import {
   type CalendarDate,
@@ -257,7 +264,7 @@ export async function evaluateOne(
   householdId: string,
   asOf: CalendarDate,
   reason: EvaluationReason,
-) {
+): Promise<HouseholdEvaluation & { changed: boolean }> {
   const visible = await ctx.tx
     .selectFrom('households')
     .select('id')
@@ -268,16 +275,17 @@ export async function evaluateOne(
   const s = stored as StoredEvaluation;
   return {
     id: s.id,
-    householdId,
+    asOf,
     reason,
+    evaluatedAt: new Date().toISOString(),
     evaluation: s.evaluation,
-    changed: changed(s),
     explanation: { zh: describeEvaluation(s.evaluation, 'zh'), en: describeEvaluation(s.evaluation, 'en') },
+    changed: changed(s),
   };
 }
 
 /** A household's stored decisions, newest first, each with its explanation. */
-export async function householdEvaluations(ctx: Ctx, householdId: string) {
+export async function householdEvaluations(ctx: Ctx, householdId: string): Promise<HouseholdEvaluation[]> {
   const rows = await ctx.tx
     .selectFrom('evaluations')
     .select(['id', 'as_of', 'reason', 'decision', 'created_at'])

@@ -1,0 +1,107 @@
+import {
+  EvaluateHousehold,
+  HouseholdEvaluation,
+  ParameterVersionView,
+  PolicyVersionsQuery,
+  RuleSetVersionView,
+  SetParameter,
+  SetRuleSet,
+} from '@niangjia/contracts';
+import { todayInShanghai } from '@niangjia/domain';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { evaluateOne, householdEvaluations } from './evaluations';
+import { parameterHistory, ruleSetHistory, setParameter, setRuleSet } from './service';
+
+export const policyRoutes: FastifyPluginAsyncZod = async (app) => {
+  const tags = ['policy'];
+  const HouseholdId = z.object({ id: z.uuid() });
+  app.get(
+    '/households/:id/evaluations',
+    {
+      config: { access: 'registry:read' },
+      schema: {
+        tags,
+        summary: "A household's stored identification decisions, newest first, explained",
+        params: HouseholdId,
+        response: { 200: z.array(HouseholdEvaluation) },
+      },
+    },
+    (req) => req.run((ctx) => householdEvaluations(ctx, req.params.id)),
+  );
+  app.post(
+    '/households/:id/evaluations',
+    {
+      config: { access: 'registry:write' },
+      schema: {
+        tags,
+        summary:
+          'Evaluate a household now under the policy in force for its organisation, and store the decision',
+        params: HouseholdId,
+        body: EvaluateHousehold,
+        response: { 201: HouseholdEvaluation.extend({ changed: z.boolean() }) },
+      },
+    },
+    async (req, reply) =>
+      reply
+        .code(201)
+        .send(
+          await req.run((ctx) =>
+            evaluateOne(ctx, req.params.id, req.body.asOf ?? todayInShanghai(), 'demand'),
+          ),
+        ),
+  );
+  app.get(
+    '/policy/parameters',
+    {
+      config: { access: 'policy:read' },
+      schema: {
+        tags,
+        summary: "Every version of the parameters that apply to an organisation (its own and its ancestors')",
+        querystring: PolicyVersionsQuery,
+        response: { 200: z.array(ParameterVersionView) },
+      },
+    },
+    (req) => req.run((ctx) => parameterHistory(ctx, req.query.org, req.query.key)),
+  );
+  app.post(
+    '/policy/parameters',
+    {
+      config: { access: 'policy:write' },
+      schema: {
+        tags,
+        summary:
+          'Set a parameter of an organisation from a date (an open-ended earlier version ends the day before)',
+        body: SetParameter,
+        response: { 201: ParameterVersionView },
+      },
+    },
+    async (req, reply) => reply.code(201).send(await req.run((ctx) => setParameter(ctx, req.body))),
+  );
+  app.get(
+    '/policy/rule-sets',
+    {
+      config: { access: 'policy:read' },
+      schema: {
+        tags,
+        summary: 'The rule sets chosen for an organisation and its ancestors, dated',
+        querystring: PolicyVersionsQuery.pick({ org: true }),
+        response: { 200: z.array(RuleSetVersionView) },
+      },
+    },
+    (req) => req.run((ctx) => ruleSetHistory(ctx, req.query.org)),
+  );
+  app.post(
+    '/policy/rule-sets',
+    {
+      config: { access: 'policy:write' },
+      schema: {
+        tags,
+        summary: 'Choose the rule set and options an organisation applies from a date',
+        body: SetRuleSet,
+        response: { 201: RuleSetVersionView },
+      },
+    },
+    async (req, reply) => reply.code(201).send(await req.run((ctx) => setRuleSet(ctx, req.body))),
+  );
+};
