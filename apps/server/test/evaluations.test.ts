@@ -214,7 +214,10 @@ describe('over HTTP', () => {
     });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().error.details).toEqual([
-      expect.objectContaining({ path: ['body', 'value'], message: expect.stringContaining('an amount in yuan') }),
+      expect.objectContaining({
+        path: ['body', 'value'],
+        message: expect.stringContaining('an amount in yuan'),
+      }),
     ]);
   });
 });
