@@ -305,9 +305,14 @@ function program(): Command {
         const report = await evaluateAll(operatorRunner(db), {
           org: opts.org,
           asOf,
-          onProgress: opts.json ? undefined : (done, total) => process.stderr.write(`\r${done} / ${total}`),
+          onProgress: opts.json
+            ? undefined
+            : (done, total) => {
+                process.stderr.write(`\r${done} / ${total}`);
+              },
         });
-        if (opts.json) return print(JSON.stringify(report));
+        const { evaluated, changed, byCategory } = report;
+        if (opts.json) return print(JSON.stringify({ evaluated, changed, byCategory }));
         process.stderr.write('\n');
         print(`Evaluated ${report.evaluated} households as of ${asOf}; ${report.changed} changed.`);
         for (const [category, n] of Object.entries(report.byCategory)) print(`  ${category.padEnd(16)} ${n}`);

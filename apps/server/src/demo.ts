@@ -8,6 +8,7 @@ import { type ScopedRun, writeHistory } from './demo/write';
 import { hashPassword } from './modules/identity/passwords';
 import { createUser } from './modules/identity/users';
 import { createOrg } from './modules/orgs/service';
+import { evaluateAll } from './modules/policy/evaluations';
 import { operatorRunner, print } from './operator';
 
 /** The district whose households the demo makes up (the founding report's own). */
@@ -185,5 +186,14 @@ async function demoHouseholds(
   print(
     `Demo households: ${written.households} households (${written.people} people) in ${DEMO_DISTRICT} and its unions, ${written.archives} archives since 2009 as of ${asOf} (seed ${seed}).`,
   );
+  // Each household evaluated under the policy in force on the demo's day, as after a change of the
+  // rules: the household page shows a decision and its basis. None without the demo's policy.
+  const evaluated = await evaluateAll(scoped, { asOf, reason: 'bulk', missing: 'skip' });
+  if (evaluated.evaluated > 0)
+    print(
+      `Demo evaluations as of ${asOf}: ${Object.entries(evaluated.byCategory)
+        .map(([category, n]) => `${category} ${n}`)
+        .join(', ')}.`,
+    );
   return written.households;
 }

@@ -1,6 +1,8 @@
 import { SetParameter } from '@niangjia/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Ctx } from '../src/http/context';
+import { jobHandlers } from '../src/jobs/handlers';
+import { JobRunner } from '../src/jobs/runner';
 import { evaluateAll, evaluateOne, householdEvaluations } from '../src/modules/policy/evaluations';
 import { setParameter } from '../src/modules/policy/service';
 import { asOperator } from '../src/operator';
@@ -61,9 +63,11 @@ describe('one household', () => {
       ['accidentCostShare', 8_000, '640000'],
     ]);
     const history = await asRoot((ctx) => householdEvaluations(ctx, id));
-    expect(history.map((h) => [h.asOf, h.evaluation.category])).toEqual([
-      ['2016-06-30', 'relative'],
-      ['2015-06-30', null],
+    // The first decision was made when the household was surveyed (2015-03-02, the 2013 rule).
+    expect(history.map((h) => [h.asOf, h.reason, h.evaluation.category])).toEqual([
+      ['2016-06-30', 'demand', 'relative'],
+      ['2015-06-30', 'demand', null],
+      ['2015-03-02', 'survey', null],
     ]);
     const audited = await t.db.kysely
       .selectFrom('audit_log')
@@ -75,7 +79,7 @@ describe('one household', () => {
         history.map((h) => h.id),
       )
       .execute();
-    expect(audited).toHaveLength(2);
+    expect(audited).toHaveLength(3);
   });
 
   it('keeps a stored decision as it was when a parameter changes later', async () => {
@@ -130,9 +134,10 @@ describe('one household', () => {
       message:
         'No rule set is in force for 640104003 on 2012-12-31: choose one first (niangjia policy rule-set)',
     });
+    // Only the decision made when it was surveyed.
     expect(
-      await t.db.kysely.selectFrom('evaluations').select('id').where('household_id', '=', id).execute(),
-    ).toEqual([]);
+      await t.db.kysely.selectFrom('evaluations').select('as_of').where('household_id', '=', id).execute(),
+    ).toEqual([{ as_of: '2015-03-02' }]);
   });
 });
 
@@ -145,16 +150,36 @@ describe('a subtree evaluated again', () => {
     ];
     const first = await evaluateAll((fn) => asRoot(fn), { org: '640104004', asOf: '2017-06-30' });
     // Rent of 0, 3,600 and 12,000 yuan: net 600, 500, 266.67 a person and month; lines 300 and 600.
-    expect(first).toEqual({ evaluated: 3, changed: 3, byCategory: { ineligible: 1, relative: 1, deep: 1 } });
+    // When surveyed (2015, the 2013 rule, income only) none of them was eligible.
+    expect(first).toMatchObject({
+      evaluated: 3,
+      changed: 2,
+      byCategory: { ineligible: 1, relative: 1, deep: 1 },
+    });
+    expect(first.changes).toEqual(
+      expect.arrayContaining([
+        { householdId: ids[1], before: 'ineligible', after: 'relative' },
+        { householdId: ids[2], before: 'ineligible', after: 'deep' },
+      ]),
+    );
     const again = await evaluateAll((fn) => asRoot(fn), { org: '640104004', asOf: '2017-06-30' });
-    expect(again).toEqual({ evaluated: 3, changed: 0, byCategory: { ineligible: 1, relative: 1, deep: 1 } });
+    expect(again).toMatchObject({ evaluated: 3, changed: 0, changes: [], skipped: 0 });
     const stored = await t.db.kysely
       .selectFrom('evaluations')
       .select(['household_id', 'reason'])
       .where('household_id', 'in', ids)
       .execute();
-    expect(stored).toHaveLength(6);
-    expect(new Set(stored.map((s) => s.reason))).toEqual(new Set(['bulk']));
+    expect(stored.map((s) => s.reason).sort()).toEqual([
+      'bulk',
+      'bulk',
+      'bulk',
+      'bulk',
+      'bulk',
+      'bulk',
+      'survey',
+      'survey',
+      'survey',
+    ]);
   });
 });
 
@@ -206,6 +231,23 @@ describe('over HTTP', () => {
       payload: { key: 'dibaoMonthly', value: '650', org: '640104', validFrom: '2030-01-01', source: '测试' },
     });
     expect(set.statusCode, set.body).toBe(201);
+    // The district's households are evaluated again in the background.
+    const job = await t.app.inject({
+      url: `/api/v1/jobs/${set.json().evaluationJobId}`,
+      headers: { cookie: manager },
+    });
+    expect(job.json()).toMatchObject({ kind: 'policy-evaluate', status: 'queued' });
+    const runner = new JobRunner(t.db, jobHandlers);
+    expect(await runner.runOnce()).toBe(true);
+    const done = (
+      await t.app.inject({ url: `/api/v1/jobs/${set.json().evaluationJobId}`, headers: { cookie: manager } })
+    ).json();
+    // Every household of 640104 so far (seven families), as of today.
+    expect(done).toMatchObject({
+      status: 'succeeded',
+      progress: { fraction: 1 },
+      result: { evaluated: 7, skipped: 0 },
+    });
     const bad = await t.app.inject({
       method: 'POST',
       url: '/api/v1/policy/parameters',

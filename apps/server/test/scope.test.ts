@@ -232,6 +232,39 @@ const PROBES: Record<string, Probe> = {
     },
     expect: [404],
   }),
+  'GET /api/v1/households/:id/evaluations': (ids) => ({
+    method: 'GET',
+    url: `/api/v1/households/${ids.xqHouseholdId}/evaluations`,
+    expect: [404],
+  }),
+  'POST /api/v1/households/:id/evaluations': (ids) => ({
+    method: 'POST',
+    url: `/api/v1/households/${ids.xqHouseholdId}/evaluations`,
+    payload: {},
+    expect: [404],
+  }),
+  'GET /api/v1/policy/parameters': () => ({
+    method: 'GET',
+    url: '/api/v1/policy/parameters?org=640104',
+    expect: [404],
+  }),
+  'POST /api/v1/policy/parameters': () => ({
+    method: 'POST',
+    url: '/api/v1/policy/parameters',
+    payload: { key: 'dibaoMonthly', value: '1', org: '640104', validFrom: '2030-01-01' },
+    expect: [404],
+  }),
+  'GET /api/v1/policy/rule-sets': () => ({
+    method: 'GET',
+    url: '/api/v1/policy/rule-sets?org=640104',
+    expect: [404],
+  }),
+  'POST /api/v1/policy/rule-sets': () => ({
+    method: 'POST',
+    url: '/api/v1/policy/rule-sets',
+    payload: { ruleSet: 'national-2016', org: '640104', validFrom: '2030-01-01' },
+    expect: [404],
+  }),
   'GET /api/v1/households/:id': (ids) => ({
     method: 'GET',
     url: `/api/v1/households/${ids.xqHouseholdId}`,

@@ -1,3 +1,4 @@
+import { EVALUATION_JOB, evaluationJob } from '../modules/policy/evaluation-job';
 import { DUPLICATE_DETECTION_JOB, duplicateDetectionJob } from '../modules/registry/duplicates-job';
 import { SURVEY_IMPORT_JOB, surveyImportJob } from '../modules/registry/survey-jobs';
 import type { JobHandler } from './runner';
@@ -9,4 +10,5 @@ import type { JobHandler } from './runner';
 export const jobHandlers: Record<string, JobHandler> = {
   [SURVEY_IMPORT_JOB]: surveyImportJob,
   [DUPLICATE_DETECTION_JOB]: duplicateDetectionJob,
+  [EVALUATION_JOB]: evaluationJob,
 };

@@ -35,6 +35,7 @@ interface FactsRow {
   org_id: string;
   org_code: string;
   archive_id: string | null;
+  survey_date: string | null;
   primary_cause: string | null;
   secondary_causes: string[] | null;
   exclusions: string[];
@@ -58,6 +59,7 @@ interface HouseholdToEvaluate {
   orgId: string;
   orgCode: string;
   archiveId: string | null;
+  surveyDate: CalendarDate | null;
   facts: HouseholdFacts;
 }
 
@@ -65,7 +67,7 @@ interface HouseholdToEvaluate {
 async function loadFacts(ctx: Ctx, ids: readonly string[]): Promise<HouseholdToEvaluate[]> {
   if (ids.length === 0) return [];
   const { rows } = await sql<FactsRow>`
-    SELECT h.id, h.org_id, o.code AS org_code, a.id AS archive_id, a.primary_cause, a.secondary_causes,
+    SELECT h.id, h.org_id, o.code AS org_code, a.id AS archive_id, h.survey_date, a.primary_cause, a.secondary_causes,
            h.exclusions, h.wage_income_fen, h.business_income_fen, h.property_income_fen,
            h.transfer_income_fen, h.other_income_fen, h.medical_cost_fen, h.disability_cost_fen,
            h.education_cost_fen, h.housing_cost_fen, h.other_rigid_cost_fen, h.employment_cost_fen,
@@ -87,6 +89,7 @@ async function loadFacts(ctx: Ctx, ids: readonly string[]): Promise<HouseholdToE
     orgId: r.org_id,
     orgCode: r.org_code,
     archiveId: r.archive_id,
+    surveyDate: r.survey_date,
     facts: {
       income: {
         wage: Number(r.wage_income_fen),
@@ -111,6 +114,11 @@ async function loadFacts(ctx: Ctx, ids: readonly string[]): Promise<HouseholdToE
       exclusions: r.exclusions as Exclusion[],
     },
   }));
+}
+
+/** A policy that cannot be had for an organisation on a date, and why. */
+interface Unavailable {
+  unavailable: string;
 }
 
 /** The policy in force for an organisation on a date, or why there is none (a 409 naming it). */
@@ -153,39 +161,67 @@ const EVALUATION_COLUMNS = {
   inputs: 'jsonb',
 } as const;
 
+/** Why a household could not be evaluated: no rule set, or a parameter, in force on its date. */
+export interface Unevaluated {
+  householdId: string;
+  asOf: CalendarDate;
+  message: string;
+}
+
 /**
- * Evaluates households (all in the caller's scope) as of a date and stores each decision, in the
- * caller's transaction. `policies` caches the policy of each organisation across batches.
+ * Evaluates households (all in the caller's scope) and stores each decision, in the caller's
+ * transaction. The date is one for all, or `survey` (each household's survey date, else `today`).
+ * Without a policy in force for a household, `missing: 'throw'` refuses the whole batch (409) and
+ * `'skip'` leaves that household out and says why. `policies` caches each organisation's policy on
+ * each date across batches.
  */
 export async function evaluateHouseholds(
   ctx: Ctx,
   ids: readonly string[],
-  options: { asOf: CalendarDate; reason: EvaluationReason; policies?: Map<string, Policy> },
-): Promise<StoredEvaluation[]> {
+  options: {
+    asOf: CalendarDate | { survey: true; today: CalendarDate };
+    reason: EvaluationReason;
+    policies?: Map<string, Policy | Unavailable>;
+    missing?: 'throw' | 'skip';
+  },
+): Promise<StoredEvaluation[] & { skipped?: Unevaluated[] }> {
   const households = await loadFacts(ctx, ids);
-  const policies = options.policies ?? new Map<string, Policy>();
+  const policies = options.policies ?? new Map<string, Policy | Unavailable>();
   const previous = await latestEvaluations(
     ctx,
     households.map((h) => h.id),
   );
-  const stored: StoredEvaluation[] = [];
+  const stored: StoredEvaluation[] & { skipped?: Unevaluated[] } = [];
+  const skipped: Unevaluated[] = [];
+  const dates = new Map<string, CalendarDate>();
   for (const h of households) {
-    let policy = policies.get(h.orgId);
+    const asOf = typeof options.asOf === 'string' ? options.asOf : (h.surveyDate ?? options.asOf.today);
+    const key = `${h.orgId}|${asOf}`;
+    let policy = policies.get(key);
     if (!policy) {
-      policy = await policyOf(ctx, h.orgId, h.orgCode, options.asOf);
-      policies.set(h.orgId, policy);
+      policy = await policyOf(ctx, h.orgId, h.orgCode, asOf).catch((err: unknown) => {
+        if (err instanceof AppError && err.code === 'conflict') return { unavailable: err.message };
+        throw err;
+      });
+      policies.set(key, policy);
     }
-    let evaluation: Evaluation;
-    try {
-      evaluation = evaluateHousehold(h.facts, policy, options.asOf);
-    } catch (err) {
-      if (err instanceof MissingParameterError)
-        throw new AppError(
-          'conflict',
-          `No value of ${err.keys.join(', ')} is in force for ${h.orgCode} on ${options.asOf} (rule set ${err.ruleSet}): set it first (niangjia policy set)`,
-        );
-      throw err;
+    let evaluation: Evaluation | undefined;
+    let problem: string | undefined;
+    if ('unavailable' in policy) problem = policy.unavailable;
+    else {
+      try {
+        evaluation = evaluateHousehold(h.facts, policy, asOf);
+      } catch (err) {
+        if (!(err instanceof MissingParameterError)) throw err;
+        problem = `No value of ${err.keys.join(', ')} is in force for ${h.orgCode} on ${asOf} (rule set ${err.ruleSet}): set it first (niangjia policy set)`;
+      }
     }
+    if (!evaluation) {
+      if (options.missing !== 'skip') throw new AppError('conflict', problem as string);
+      skipped.push({ householdId: h.id, asOf, message: problem as string });
+      continue;
+    }
+    dates.set(h.id, asOf);
     stored.push({
       id: crypto.randomUUID(),
       householdId: h.id,
@@ -195,6 +231,7 @@ export async function evaluateHouseholds(
       previous: previous.get(h.id),
     });
   }
+  stored.skipped = skipped;
   const byId = new Map(households.map((h) => [h.id, h]));
   await bulkInsert(
     ctx.tx,
@@ -207,7 +244,7 @@ export async function evaluateHouseholds(
         household_id: s.householdId,
         archive_id: s.archiveId,
         org_id: h.orgId,
-        as_of: options.asOf,
+        as_of: dates.get(s.householdId) as CalendarDate,
         reason: s.reason,
         rule_set: s.evaluation.ruleSet,
         eligible: s.evaluation.eligible,
@@ -227,7 +264,7 @@ export async function evaluateHouseholds(
       orgId: (byId.get(s.householdId) as HouseholdToEvaluate).orgId,
       after: {
         householdId: s.householdId,
-        asOf: options.asOf,
+        asOf: dates.get(s.householdId),
         reason: s.reason,
         ruleSet: s.evaluation.ruleSet,
         eligible: s.evaluation.eligible,
@@ -258,6 +295,16 @@ export const changed = (s: StoredEvaluation) =>
   s.previous.eligible !== s.evaluation.eligible ||
   s.previous.category !== s.evaluation.category;
 
+/** A household of the caller's scope, or a 404 as for one that does not exist. */
+async function requireHousehold(ctx: Ctx, householdId: string): Promise<void> {
+  const visible = await ctx.tx
+    .selectFrom('households')
+    .select('id')
+    .where('id', '=', householdId)
+    .executeTakeFirst();
+  if (!visible) throw notFound('Household');
+}
+
 /** One household evaluated now, stored, and explained in both languages. */
 export async function evaluateOne(
   ctx: Ctx,
@@ -265,12 +312,7 @@ export async function evaluateOne(
   asOf: CalendarDate,
   reason: EvaluationReason,
 ): Promise<HouseholdEvaluation & { changed: boolean }> {
-  const visible = await ctx.tx
-    .selectFrom('households')
-    .select('id')
-    .where('id', '=', householdId)
-    .executeTakeFirst();
-  if (!visible) throw notFound('Household');
+  await requireHousehold(ctx, householdId);
   const [stored] = await evaluateHouseholds(ctx, [householdId], { asOf, reason });
   const s = stored as StoredEvaluation;
   return {
@@ -286,6 +328,7 @@ export async function evaluateOne(
 
 /** A household's stored decisions, newest first, each with its explanation. */
 export async function householdEvaluations(ctx: Ctx, householdId: string): Promise<HouseholdEvaluation[]> {
+  await requireHousehold(ctx, householdId);
   const rows = await ctx.tx
     .selectFrom('evaluations')
     .select(['id', 'as_of', 'reason', 'decision', 'created_at'])
@@ -313,17 +356,36 @@ export interface BulkEvaluationReport {
   byCategory: Record<string, number>;
 }
 
+/** What a background evaluation tells besides its counts: the first changes and the households left out. */
+export interface BulkEvaluationDetails extends BulkEvaluationReport {
+  skipped: number;
+  /** The first `CHANGES_KEPT` households whose decision changed, with before and after. */
+  changes: { householdId: string; before: string | null; after: string }[];
+  /** The first `CHANGES_KEPT` households left out, and why. */
+  unevaluated: Unevaluated[];
+}
+
 const BATCH = 1_000;
+export const CHANGES_KEPT = 200;
+const outcome = (e: { eligible: boolean; category: string | null }) => e.category ?? 'ineligible';
 
 /**
- * Every household of a subtree (the runner's whole scope without `org`) evaluated again as of a
- * date and stored, batch by batch, each batch one transaction: after a parameter or rule set
- * changed. The policy of each organisation is looked up once for the whole run.
+ * Households evaluated again and stored, batch by batch, each batch one transaction: every
+ * household of a subtree (the runner's whole scope without `org`), or only those an import wrote
+ * `since` an instant. The policy of each organisation is looked up once per date for the run.
  */
 export async function evaluateAll(
   run: <T>(fn: (ctx: Ctx) => Promise<T>) => Promise<T>,
-  options: { org?: string; asOf: CalendarDate; onProgress?: (done: number, total: number) => void },
-): Promise<BulkEvaluationReport> {
+  options: {
+    org?: string;
+    since?: string;
+    asOf: CalendarDate | { survey: true; today: CalendarDate };
+    reason?: EvaluationReason;
+    missing?: 'throw' | 'skip';
+    onProgress?: (done: number, total: number) => void | Promise<void>;
+  },
+): Promise<BulkEvaluationDetails> {
+  const since = options.since === undefined ? undefined : new Date(options.since);
   const scope = await run(async (ctx) => {
     let path: string | undefined;
     if (options.org) {
@@ -339,11 +401,19 @@ export async function evaluateAll(
       .selectFrom('households')
       .select((eb) => eb.fn.countAll<number>().as('n'))
       .$if(path !== undefined, (q) => q.where(sql<boolean>`starts_with(org_path, ${path})`))
+      .$if(since !== undefined, (q) => q.where('updated_at', '>=', since as Date))
       .executeTakeFirstOrThrow();
     return { path, total: Number(total.n) };
   });
-  const report: BulkEvaluationReport = { evaluated: 0, changed: 0, byCategory: {} };
-  const policies = new Map<string, Policy>();
+  const report: BulkEvaluationDetails = {
+    evaluated: 0,
+    changed: 0,
+    byCategory: {},
+    skipped: 0,
+    changes: [],
+    unevaluated: [],
+  };
+  const policies = new Map<string, Policy | Unavailable>();
   let after: string | undefined;
   for (;;) {
     const batch = await run(async (ctx) => {
@@ -351,6 +421,7 @@ export async function evaluateAll(
         .selectFrom('households')
         .select('id')
         .$if(scope.path !== undefined, (q) => q.where(sql<boolean>`starts_with(org_path, ${scope.path})`))
+        .$if(since !== undefined, (q) => q.where('updated_at', '>=', since as Date))
         .$if(after !== undefined, (q) => q.where('id', '>', after as string))
         .orderBy('id')
         .limit(BATCH)
@@ -358,17 +429,34 @@ export async function evaluateAll(
       const stored = await evaluateHouseholds(
         ctx,
         ids.map((r) => r.id),
-        { asOf: options.asOf, reason: 'bulk', policies },
+        {
+          asOf: options.asOf,
+          reason: options.reason ?? 'bulk',
+          policies,
+          missing: options.missing ?? 'throw',
+        },
       );
       return { last: ids.at(-1)?.id, read: ids.length, stored };
     });
     for (const s of batch.stored) {
       report.evaluated++;
-      if (changed(s)) report.changed++;
-      const key = s.evaluation.category ?? 'ineligible';
-      report.byCategory[key] = (report.byCategory[key] ?? 0) + 1;
+      const now = outcome(s.evaluation);
+      if (changed(s)) {
+        report.changed++;
+        if (report.changes.length < CHANGES_KEPT)
+          report.changes.push({
+            householdId: s.householdId,
+            before: s.previous ? outcome(s.previous) : null,
+            after: now,
+          });
+      }
+      report.byCategory[now] = (report.byCategory[now] ?? 0) + 1;
     }
-    options.onProgress?.(report.evaluated, scope.total);
+    for (const u of batch.stored.skipped ?? []) {
+      report.skipped++;
+      if (report.unevaluated.length < CHANGES_KEPT) report.unevaluated.push(u);
+    }
+    await options.onProgress?.(report.evaluated + report.skipped, scope.total);
     if (batch.last === undefined || batch.read < BATCH) break;
     after = batch.last;
   }

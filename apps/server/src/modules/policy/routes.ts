@@ -10,8 +10,17 @@ import {
 import { todayInShanghai } from '@niangjia/domain';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import type { Ctx } from '../../http/context';
+import { queueEvaluation } from './evaluation-job';
 import { evaluateOne, householdEvaluations } from './evaluations';
 import { parameterHistory, ruleSetHistory, setParameter, setRuleSet } from './service';
+
+const CHANGED =
+  'Every household of the organisation’s subtree is then evaluated again as of today, in the background: `evaluationJobId` is the job (GET /api/v1/jobs/{id}), whose result counts the decisions by category and lists the first that changed.';
+
+/** After a policy change, the subtree's households evaluated again as of today, in the background. */
+const reevaluate = (ctx: Ctx, org: string) =>
+  queueEvaluation(ctx, { mode: 'policy', org, asOf: todayInShanghai() });
 
 export const policyRoutes: FastifyPluginAsyncZod = async (app) => {
   const tags = ['policy'];
@@ -72,11 +81,18 @@ export const policyRoutes: FastifyPluginAsyncZod = async (app) => {
         tags,
         summary:
           'Set a parameter of an organisation from a date (an open-ended earlier version ends the day before)',
+        description: CHANGED,
         body: SetParameter,
-        response: { 201: ParameterVersionView },
+        response: { 201: ParameterVersionView.extend({ evaluationJobId: z.uuid() }) },
       },
     },
-    async (req, reply) => reply.code(201).send(await req.run((ctx) => setParameter(ctx, req.body))),
+    async (req, reply) =>
+      reply.code(201).send(
+        await req.run(async (ctx) => ({
+          ...(await setParameter(ctx, req.body)),
+          evaluationJobId: await reevaluate(ctx, req.body.org),
+        })),
+      ),
   );
   app.get(
     '/policy/rule-sets',
@@ -98,10 +114,17 @@ export const policyRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags,
         summary: 'Choose the rule set and options an organisation applies from a date',
+        description: CHANGED,
         body: SetRuleSet,
-        response: { 201: RuleSetVersionView },
+        response: { 201: RuleSetVersionView.extend({ evaluationJobId: z.uuid() }) },
       },
     },
-    async (req, reply) => reply.code(201).send(await req.run((ctx) => setRuleSet(ctx, req.body))),
+    async (req, reply) =>
+      reply.code(201).send(
+        await req.run(async (ctx) => ({
+          ...(await setRuleSet(ctx, req.body)),
+          evaluationJobId: await reevaluate(ctx, req.body.org),
+        })),
+      ),
   );
 };

@@ -190,6 +190,27 @@ export async function parameterInForce(
   return parameterView(found);
 }
 
+/** One parameter's version in force for an organisation (by id) on a date, if any. */
+export async function parameterFor(
+  ctx: Ctx,
+  orgId: string,
+  key: ParameterKey,
+  on: CalendarDate,
+): Promise<ParameterVersion | undefined> {
+  const r = (await parameterRows(ctx, orgId, key)).find((row) => inForce(row, on));
+  return r
+    ? {
+        id: r.id,
+        key,
+        value: Number(r.value),
+        orgCode: r.org_code,
+        validFrom: r.valid_from,
+        validTo: r.valid_to,
+        source: r.source,
+      }
+    : undefined;
+}
+
 /** Every parameter in force for an organisation on a date, as the rule sets read them. */
 export async function parametersInForce(
   ctx: Ctx,

@@ -11,6 +11,7 @@ import {
   addDays,
   addYears,
   allowedActions,
+  type CalendarDate,
   maskResidentId,
   publicityEndsOn,
   takeStep,
@@ -18,12 +19,21 @@ import {
 import type { Ctx } from '../../http/context';
 import { AppError, badRequest, conflict, notFound } from '../../http/errors';
 import { audit, auditRead } from '../audit/service';
+import { evaluateHouseholds } from '../policy/evaluations';
+import { parameterFor } from '../policy/service';
 
 type ArchiveView = NonNullable<HouseholdDetail['archive']>;
 type Person = HouseholdDetail['head'];
 
-/** Publicity lasts at least this many working days (a policy parameter once issue 4 lands). */
-const PUBLICITY_WORKING_DAYS = 5;
+/**
+ * Publicity lasts at least 5 working days (the filing steps, DOMAIN.md): longer where the
+ * organisation's `publicityWorkingDays` in force on the first day says so, never shorter.
+ */
+const MIN_PUBLICITY_WORKING_DAYS = 5;
+async function publicityWorkingDays(ctx: Ctx, orgId: string, startedOn: CalendarDate): Promise<number> {
+  const p = await parameterFor(ctx, orgId, 'publicityWorkingDays', startedOn);
+  return Math.max(MIN_PUBLICITY_WORKING_DAYS, p?.value ?? MIN_PUBLICITY_WORKING_DAYS);
+}
 
 /** The current archive of a household is its newest (as niangjia_current_archive in migration 0011). */
 async function currentArchiveId(ctx: Ctx, householdId: string): Promise<string | undefined> {
@@ -197,7 +207,10 @@ export async function getHousehold(ctx: Ctx, id: string, { full = false } = {}):
       ? {
           ...archiveView(a),
           publicityEndsOn: a.publicity_started_on
-            ? publicityEndsOn(a.publicity_started_on, PUBLICITY_WORKING_DAYS).date
+            ? publicityEndsOn(
+                a.publicity_started_on,
+                await publicityWorkingDays(ctx, a.org_id, a.publicity_started_on),
+              ).date
             : null,
           nextReviewOn: a.next_review_on,
           allowedActions: allowedActions(
@@ -258,7 +271,9 @@ export async function takeArchiveStep(
   const result = takeStep(from, input.action as ArchiveActionCode, ctx.actor.permissions, {
     today: onDate,
     publicityStartedOn: a.publicity_started_on ?? undefined,
-    publicityWorkingDays: PUBLICITY_WORKING_DAYS,
+    publicityWorkingDays: a.publicity_started_on
+      ? await publicityWorkingDays(ctx, a.org_id, a.publicity_started_on)
+      : MIN_PUBLICITY_WORKING_DAYS,
     openObjections: objections.open,
     upheldObjections: objections.upheld,
     exitReason: input.exitReason,
@@ -338,6 +353,10 @@ export async function takeArchiveStep(
       ...(input.exitReason ? { exitReason: input.exitReason } : {}),
     },
   });
+  // The yearly review evaluates the household again under the policy in force that day (issue 4);
+  // without a policy in force the review still stands, undecided.
+  if (input.action === 'review')
+    await evaluateHouseholds(ctx, [a.household_id], { asOf: onDate, reason: 'review', missing: 'skip' });
   return { status: to };
 }
 

@@ -16,6 +16,7 @@ import type { Ctx } from '../../http/context';
 import { AppError, badRequest, conflict } from '../../http/errors';
 import { audit } from '../audit/service';
 import { findOrg } from '../orgs/service';
+import { evaluateHouseholds } from '../policy/evaluations';
 import { detectDuplicates } from './duplicates';
 
 interface FieldIssue {
@@ -236,6 +237,13 @@ export async function createHousehold(
     },
   });
   await detectDuplicates(ctx, [headId, ...memberIds]);
+  // Evaluated when surveyed (issue 4), as of the survey's day; without a policy in force that day
+  // the household is registered all the same, undecided until evaluated.
+  await evaluateHouseholds(ctx, [householdId], {
+    asOf: { survey: true, today },
+    reason: 'survey',
+    missing: 'skip',
+  });
   return { id: householdId, archiveId: archive.id };
 }
 

@@ -5,6 +5,7 @@ import { bulkInsert, isUniqueViolation, sql } from '@niangjia/db';
 import { maskResidentId, residentIdFacts } from '@niangjia/domain';
 import type { Ctx } from '../../http/context';
 import { type AuditEvent, audit, auditMany } from '../audit/service';
+import { queueEvaluation } from '../policy/evaluation-job';
 import { maskPhone } from './duplicates';
 import { queueDuplicateDetection } from './duplicates-job';
 import { updateSurveyItems } from './households';
@@ -1076,9 +1077,12 @@ export async function importSurvey(
   // Possible duplicates of the people this import registered go to the review queue (ADR 0014)
   // in the background: detection costs more than the import's own writes.
   if (!dryRun && report.households.imported + report.members.imported > 0)
-    await run((ctx) =>
-      queueDuplicateDetection(ctx, { since: new Date(started as Date).toISOString(), source: 'survey' }),
-    );
+    await run(async (ctx) => {
+      const since = new Date(started as Date).toISOString();
+      await queueDuplicateDetection(ctx, { since, source: 'survey' });
+      // Each household written is evaluated as of its survey's day (issue 4), in the background too.
+      await queueEvaluation(ctx, { mode: 'survey', since });
+    });
   await onProgress?.({ sheet: '家庭成员', rows: 0, fraction: 1 });
   // Errors in the order of the file: sheet by sheet, row by row (batches report rows late).
   const sheetOrder = (s: string) => (s === SURVEY_HOUSEHOLDS.name ? 0 : s === SURVEY_MEMBERS.name ? 1 : 2);

@@ -55,6 +55,7 @@ import {
   useCodeLang,
 } from '../../../lib/registry-labels';
 import { ArchiveStepModal } from './ArchiveStepModal';
+import { EvaluationCard } from './EvaluationCard';
 import { ObjectionsCard } from './ObjectionsCard';
 import { birthOf, COST_ITEMS, INCOME_ITEMS, type Item, itemKey, useMoney } from './shared';
 import { VisitsCard } from './VisitsCard';
@@ -594,6 +595,7 @@ export default function HouseholdDetailPage() {
             <HouseholdSection household={household} />
             <MembersSection household={household} />
             <IncomeSection household={household} />
+            <EvaluationCard householdId={household.id} />
           </Space>
         </Col>
         <Col xs={{ span: 24, order: 1 }} lg={{ span: 10, order: 2 }} xxl={9}>

@@ -1,0 +1,44 @@
+import type { CalendarDate } from '@niangjia/domain';
+import { todayInShanghai } from '@niangjia/domain';
+import type { Ctx } from '../../http/context';
+import { enqueue, type JobHandler } from '../../jobs/runner';
+import { type BulkEvaluationDetails, evaluateAll } from './evaluations';
+
+export const EVALUATION_JOB = 'policy-evaluate';
+
+export type EvaluationJobInput =
+  /** After an import: the households it wrote since the instant, each as of its survey date. */
+  | { mode: 'survey'; since: string }
+  /** After a policy change: every household of the subtree (default: the queuing user's scope). */
+  | { mode: 'policy'; org?: string; asOf: CalendarDate };
+
+/** Queues an evaluation in the background, in the caller's transaction. */
+export function queueEvaluation(ctx: Ctx, input: EvaluationJobInput): Promise<string> {
+  return enqueue({ kind: EVALUATION_JOB, input, ctx });
+}
+
+/**
+ * The background evaluation: batch by batch, each decision stored; households without a policy in
+ * force on their date are left out and listed, never failing the rest. Its result lists the first
+ * changes. Running it again stores new decisions that change nothing.
+ */
+export const evaluationJob: JobHandler<EvaluationJobInput, BulkEvaluationDetails> = (job) => {
+  const input = job.input;
+  const progress = (done: number, total: number) =>
+    job.progress(total === 0 ? 1 : Math.min(1, done / total), `${done} / ${total}`);
+  return input.mode === 'survey'
+    ? evaluateAll((fn) => job.run(fn), {
+        since: input.since,
+        asOf: { survey: true, today: todayInShanghai() },
+        reason: 'survey',
+        missing: 'skip',
+        onProgress: progress,
+      })
+    : evaluateAll((fn) => job.run(fn), {
+        org: input.org,
+        asOf: input.asOf,
+        reason: 'bulk',
+        missing: 'skip',
+        onProgress: progress,
+      });
+};

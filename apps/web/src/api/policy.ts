@@ -1,0 +1,35 @@
+import type { HouseholdEvaluation } from '@niangjia/contracts';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { api } from './client';
+
+export const evaluationKeys = {
+  household: (id: string) => ['evaluations', id] as const,
+};
+
+/** A household's stored identification decisions, newest first, explained in both languages. */
+export function useEvaluations(householdId: string | undefined) {
+  return useQuery({
+    queryKey: evaluationKeys.household(householdId ?? ''),
+    queryFn: ({ signal }) =>
+      api.get<HouseholdEvaluation[]>(
+        `/api/v1/households/${encodeURIComponent(householdId ?? '')}/evaluations`,
+        signal,
+      ),
+    enabled: Boolean(householdId),
+  });
+}
+
+/** Evaluates a household now under the policy in force, and stores the decision. */
+export function useEvaluate() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: ({ householdId }: { householdId: string }) =>
+      api.post<HouseholdEvaluation & { changed: boolean }>(
+        `/api/v1/households/${encodeURIComponent(householdId)}/evaluations`,
+        {},
+      ),
+    meta: { silent: true },
+    onSuccess: (_data, { householdId }) =>
+      queryClient.invalidateQueries({ queryKey: evaluationKeys.household(householdId) }),
+  });
+}
