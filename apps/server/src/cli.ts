@@ -319,6 +319,98 @@ function program(): Command {
       });
     });
 
+  cmd
+    .command('simulate')
+    .description(
+      'what-if: every household not exited, evaluated under a base policy and a proposal; nothing is written',
+    )
+    .requiredOption('--base <file>', 'the base policy, JSON: { "ruleSet", "parameters", "options" }')
+    .requiredOption('--proposal <file>', 'the proposed policy, JSON, as the base')
+    .option('--org <code>', "only this organisation's subtree")
+    .option('--as-of <date>', 'date, YYYY-MM-DD (default: today in Shanghai)')
+    .option('--json', 'print the summary as one JSON object')
+    .action(async (opts: { base: string; proposal: string; org?: string; asOf?: string; json?: boolean }) => {
+      const { readFile } = await import('node:fs/promises');
+      const { PolicyFile } = await import('@niangjia/contracts');
+      const { formatFen, isCalendarDate, todayInShanghai } = await import('@niangjia/domain');
+      const asOf = opts.asOf ?? todayInShanghai();
+      if (!isCalendarDate(asOf)) throw new UsageError(`--as-of: not a date YYYY-MM-DD: ${asOf}`);
+      const policyFile = async (file: string) => {
+        let json: unknown;
+        try {
+          json = JSON.parse(await readFile(file, 'utf8'));
+        } catch (err) {
+          throw new UsageError(`${file}: ${(err as Error).message}`);
+        }
+        const parsed = PolicyFile.safeParse(json);
+        if (!parsed.success)
+          throw new UsageError(
+            `${file}: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'policy'}: ${i.message}`).join('; ')}`,
+          );
+        return parsed.data;
+      };
+      const base = await policyFile(opts.base);
+      const proposal = await policyFile(opts.proposal);
+      const { simulate } = await import('./modules/policy/simulation');
+      await withDatabase(config(), 'niangjia simulate', async (db) => {
+        const r = await simulate(operatorRunner(db), { base, proposal, org: opts.org, asOf });
+        const side = (x: typeof r.base) => ({
+          eligible: x.eligible,
+          byCategory: x.byCategory,
+          costFen: x.costFen,
+        });
+        if (opts.json)
+          return print(
+            JSON.stringify({
+              population: r.population,
+              base: side(r.base),
+              proposal: side(r.proposal),
+              entering: r.entering,
+              leaving: r.leaving,
+            }),
+          );
+        print(`Population as of ${asOf}: ${r.population} households not exited.`);
+        for (const [name, x] of [
+          ['Base', r.base],
+          ['Proposal', r.proposal],
+        ] as const)
+          print(
+            `${name.padEnd(9)} eligible ${String(x.eligible).padStart(7)}  living aid ${formatFen(x.costFen, 'en')} a year  ${JSON.stringify(x.byCategory)}`,
+          );
+        print(`Entering: ${r.entering}. Leaving: ${r.leaving}. Decisions that differ: ${r.changedCount}.`);
+      });
+    });
+
+  cmd
+    .command('exits')
+    .description(
+      "archived households the exit rules point at on a date, each with its reasons (exiting stays a person's step)",
+    )
+    .option('--org <code>', "only this organisation's subtree")
+    .option('--as-of <date>', 'date, YYYY-MM-DD (default: today in Shanghai)')
+    .option('--json', 'print the list as one JSON object')
+    .action(async (opts: { org?: string; asOf?: string; json?: boolean }) => {
+      const { isCalendarDate, todayInShanghai } = await import('@niangjia/domain');
+      const asOf = opts.asOf ?? todayInShanghai();
+      if (!isCalendarDate(asOf)) throw new UsageError(`--as-of: not a date YYYY-MM-DD: ${asOf}`);
+      const { exitCandidates } = await import('./modules/policy/exits');
+      await withDatabase(config(), 'niangjia exits', async (db) => {
+        const candidates = await exitCandidates(operatorRunner(db), { asOf, org: opts.org });
+        if (opts.json) return print(JSON.stringify({ asOf, count: candidates.length, candidates }));
+        print(`Exit candidates as of ${asOf}: ${candidates.length}.`);
+        for (const c of candidates)
+          print(
+            `  ${c.headName.padEnd(6)} ${c.headIdNumber}  ${c.org}  archived ${c.archivedOn}  ${c.reasons
+              .map((r) =>
+                r.reason === 'time_limit'
+                  ? `time limit passed ${r.dueOn}`
+                  : `income above 低保 since ${r.since} (${r.months} months)`,
+              )
+              .join('; ')}`,
+          );
+      });
+    });
+
   const imports = cmd.command('import').description('import exchange workbooks (.xlsx)');
   imports
     .command('survey')

@@ -125,6 +125,84 @@ describe(`the niangjia command on ${backend}`, { timeout: 120_000 }, () => {
     expect(badRole.err).toContain('Unknown role boss');
   });
 
+  it('sets and reads policy parameters, evaluates, simulates and lists exit candidates, each as one JSON object', async () => {
+    const { writeFileSync } = await import('node:fs');
+    const get = cli('policy', 'get', 'dibaoMonthly', '--org', '640104001', '--as-of', '2015-06-30', '--json');
+    expect(get.err).toBe('');
+    expect(JSON.parse(get.out)).toMatchObject({
+      key: 'dibaoMonthly',
+      value: 30_000,
+      valueText: '300',
+      org: '640100',
+    });
+    const set = cli(
+      'policy',
+      'set',
+      'dibaoMonthly',
+      '660',
+      '--org',
+      '640104',
+      '--from',
+      '2026-01-01',
+      '--source',
+      '测试文件',
+    );
+    expect(set.err).toBe('');
+    expect(set.out).toContain('dibaoMonthly = 660 at 640104 from 2026-01-01.');
+    const overlap = cli('policy', 'set', 'dibaoMonthly', '1', '--org', '640104', '--from', '2026-01-01');
+    expect(overlap.code).toBe(1);
+    expect(overlap.err).toContain('already has a version from 2026-01-01');
+    const badValue = cli('policy', 'set', 'legacyMultiplier', 'x', '--org', '640104', '--from', '2026-01-01');
+    expect(badValue.code).toBe(2);
+    expect(badValue.err).toContain('legacyMultiplier takes a decimal');
+
+    const evaluated = cli('evaluate', '--org', '640104001', '--as-of', '2026-06-30', '--json');
+    expect(evaluated.err).toBe('');
+    const report = JSON.parse(evaluated.out);
+    expect(Object.keys(report)).toEqual(['evaluated', 'changed', 'byCategory']);
+    expect(report.evaluated).toBeGreaterThan(0);
+    expect(Object.values(report.byCategory as Record<string, number>).reduce((a, b) => a + b, 0)).toBe(
+      report.evaluated,
+    );
+
+    const base = join(dataDir, 'base.json');
+    const proposal = join(dataDir, 'proposal.json');
+    writeFileSync(base, JSON.stringify({ ruleSet: 'legacy-2013' }));
+    writeFileSync(proposal, JSON.stringify({ ruleSet: 'national-2016', parameters: { dibaoMonthly: 400 } }));
+    const simulated = cli(
+      'simulate',
+      '--base',
+      base,
+      '--proposal',
+      proposal,
+      '--org',
+      '640104',
+      '--as-of',
+      '2026-06-30',
+      '--json',
+    );
+    expect(simulated.err).toBe('');
+    const sim = JSON.parse(simulated.out);
+    expect(Object.keys(sim)).toEqual(['population', 'base', 'proposal', 'entering', 'leaving']);
+    expect(sim.population).toBeGreaterThan(0);
+    // Who enters minus who leaves is the change in the number eligible.
+    expect(sim.entering - sim.leaving).toBe(sim.proposal.eligible - sim.base.eligible);
+    writeFileSync(
+      proposal,
+      JSON.stringify({ ruleSet: 'national-2016', parameters: { dibaoMonthly: 'lots' } }),
+    );
+    const badFile = cli('simulate', '--base', base, '--proposal', proposal, '--json');
+    expect(badFile.code).toBe(2);
+    expect(badFile.err).toContain('parameters.dibaoMonthly');
+
+    const exits = cli('exits', '--as-of', '2026-06-30', '--json');
+    expect(exits.err).toBe('');
+    const list = JSON.parse(exits.out);
+    expect(list).toMatchObject({ asOf: '2026-06-30' });
+    expect(list.count).toBe(list.candidates.length);
+    for (const c of list.candidates) expect(c.reasons.length).toBeGreaterThan(0);
+  });
+
   it('imports a survey workbook and prints the report as one JSON object; a second import changes nothing', async () => {
     const file = join(dataDir, 'survey.xlsx');
     const head = residentId('640104', '1970-03-03', 301);

@@ -243,6 +243,11 @@ const PROBES: Record<string, Probe> = {
     payload: {},
     expect: [404],
   }),
+  'GET /api/v1/registry/exits': () => ({
+    method: 'GET',
+    url: '/api/v1/registry/exits?org=640104',
+    expect: [404],
+  }),
   'GET /api/v1/policy/parameters': () => ({
     method: 'GET',
     url: '/api/v1/policy/parameters?org=640104',

@@ -16,6 +16,7 @@ const HouseholdPrintPage = lazy(() => import('./pages/registry/household-print')
 const PersonDetailPage = lazy(() => import('./pages/registry/person-detail'));
 const DuePage = lazy(() => import('./pages/registry/due'));
 const DuplicatesPage = lazy(() => import('./pages/registry/duplicates'));
+const ExitsPage = lazy(() => import('./pages/registry/exits'));
 const SurveyImportPage = lazy(() => import('./pages/registry/import'));
 const AuditTrailPage = lazy(() => import('./pages/audit/trail'));
 const NotFoundPage = lazy(() => import('./pages/errors/not-found'));
@@ -69,6 +70,14 @@ export const router = createBrowserRouter([
         element: (
           <RequirePermission permission="registry:read">
             <PersonDetailPage />
+          </RequirePermission>
+        ),
+      },
+      {
+        path: 'registry/exits',
+        element: (
+          <RequirePermission permission="registry:read">
+            <ExitsPage />
           </RequirePermission>
         ),
       },

@@ -351,3 +351,66 @@ export const PolicyVersionsQuery = z.object({
   org: z.string().regex(/^[A-Za-z0-9-]{1,32}$/),
   key: ParameterKeySchema.optional(),
 });
+
+/**
+ * A policy file for a what-if simulation: a rule set, parameter values as people write them
+ * (300, 1.5, "312.50"), and options. Parameters not named come from the values in force; options
+ * not named are off. The values come out in stored units.
+ */
+export const PolicyFile = z
+  .object({
+    ruleSet: ruleSetSchema,
+    parameters: z.partialRecord(ParameterKeySchema, z.union([z.number(), z.string()])).default({}),
+    options: policyOptionsSchema.partial().default({}),
+  })
+  .strict()
+  .transform((v, ctx) => {
+    const parameters: Partial<Record<ParameterKey, number>> = {};
+    for (const [key, raw] of Object.entries(v.parameters) as [ParameterKey, number | string][]) {
+      const value = parameterValueOf(key, String(raw));
+      if (value === undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['parameters', key],
+          message: `${key} takes ${VALUE_HINT[parameterDefinition(key).kind]}`,
+        });
+        continue;
+      }
+      parameters[key] = value;
+    }
+    return {
+      ruleSet: v.ruleSet,
+      parameters,
+      options: { imputeMinWage: false, applyExclusions: false, ...v.options },
+    };
+  });
+export type PolicyFile = z.output<typeof PolicyFile>;
+
+/** Why a household is an exit candidate (domain: policy/exits.ts). */
+export const ExitReasonFound = z.discriminatedUnion('reason', [
+  z.object({ reason: z.literal('time_limit'), since: z.iso.date(), dueOn: z.iso.date() }),
+  z.object({ reason: z.literal('income_above_dibao'), since: z.iso.date(), months: z.number().int() }),
+]);
+
+export const ExitCandidate = z
+  .object({
+    householdId: z.uuid(),
+    archiveId: z.uuid(),
+    headName: z.string(),
+    headIdNumber: z.string().meta({ description: 'Masked' }),
+    org: z.string(),
+    orgName: z.string(),
+    archivedOn: z.iso.date(),
+    reasons: z.array(ExitReasonFound).min(1),
+  })
+  .meta({ id: 'ExitCandidate' });
+export type ExitCandidate = z.infer<typeof ExitCandidate>;
+
+export const ExitCandidatesQuery = z.object({
+  /** Default: today in Shanghai. */
+  asOf: z.iso.date().optional(),
+  org: z
+    .string()
+    .regex(/^[A-Za-z0-9-]{1,32}$/)
+    .optional(),
+});

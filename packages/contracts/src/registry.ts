@@ -175,6 +175,10 @@ export const ArchiveStepInput = z
       description: 'Date of the step; default: today (Asia/Shanghai)',
     }),
     exitReason: codes(EXIT_REASONS).optional(),
+    monthlyIncomeFen: Fen.optional().meta({
+      description:
+        "For a yearly review: the household's income for a month, in all, as found (the exit rule reads this history)",
+    }),
   })
   .meta({ id: 'ArchiveStepInput' });
 export type ArchiveStepInput = z.infer<typeof ArchiveStepInput>;
@@ -332,7 +336,14 @@ export const DueItem = z
 export type DueItem = z.infer<typeof DueItem>;
 
 export const RecordVisit = z
-  .object({ visitedOn: CalendarDateText.optional(), findings: z.string().trim().min(1).max(4000) })
+  .object({
+    visitedOn: CalendarDateText.optional(),
+    findings: z.string().trim().min(1).max(4000),
+    monthlyIncomeFen: Fen.optional().meta({
+      description:
+        "The household's income for a month, in all, as found at the visit (the exit rule reads this history)",
+    }),
+  })
   .meta({ id: 'RecordVisit' });
 export type RecordVisit = z.infer<typeof RecordVisit>;
 

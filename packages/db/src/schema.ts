@@ -641,3 +641,33 @@ export const evaluations = pgTable(
     check('evaluations_reason_check', sql`${t.reason} in ('survey','review','demand','bulk')`),
   ],
 );
+
+/**
+ * The household's monthly income as found at a follow-up visit or a yearly review (issue 4): the
+ * history the exit rule reads (per-capita income above 低保 for months on end). The survey's own
+ * figures are the first point of that history and stay on the household.
+ */
+export const incomeRecords = pgTable(
+  'income_records',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    householdId: uuid('household_id')
+      .notNull()
+      .references(() => households.id),
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => orgs.id),
+    onDate: day('on_date').notNull(),
+    /** The household's income for a month, in all (fen). */
+    monthlyIncomeFen: fen('monthly_income_fen').notNull(),
+    /** The household's size that day. */
+    size: integer('size').notNull(),
+    source: text('source').notNull(),
+    createdAt: tz('created_at').notNull().defaultNow(),
+  },
+  (t) => [
+    index('income_records_household_idx').on(t.householdId, t.onDate),
+    check('income_records_source_check', sql`${t.source} in ('visit','review')`),
+    check('income_records_figures_check', sql`${t.monthlyIncomeFen} >= 0 and ${t.size} >= 1`),
+  ],
+);

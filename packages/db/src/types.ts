@@ -25,6 +25,7 @@ export interface DB {
   policy_parameters: Kyselify<typeof schema.policyParameters>;
   policy_rule_sets: Kyselify<typeof schema.policyRuleSets>;
   evaluations: Kyselify<typeof schema.evaluations>;
+  income_records: Kyselify<typeof schema.incomeRecords>;
   niangjia_migrations: {
     tag: string;
     hash: string;

@@ -1,4 +1,4 @@
-import type { HouseholdEvaluation } from '@niangjia/contracts';
+import type { ExitCandidate, HouseholdEvaluation } from '@niangjia/contracts';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api } from './client';
 
@@ -31,5 +31,17 @@ export function useEvaluate() {
     meta: { silent: true },
     onSuccess: (_data, { householdId }) =>
       queryClient.invalidateQueries({ queryKey: evaluationKeys.household(householdId) }),
+  });
+}
+
+/** Archived households the exit rules point at on a date (the exit review queue). */
+export function useExitCandidates(asOf: string) {
+  return useQuery({
+    queryKey: ['exits', asOf] as const,
+    queryFn: ({ signal }) =>
+      api.get<{ asOf: string; items: ExitCandidate[] }>(
+        `/api/v1/registry/exits?asOf=${encodeURIComponent(asOf)}`,
+        signal,
+      ),
   });
 }

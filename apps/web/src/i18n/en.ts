@@ -45,6 +45,7 @@ const en: Messages = {
     due: 'Visits and reviews due',
     import: 'Import survey',
     duplicates: 'Possible duplicates',
+    exits: 'Exit review',
   },
   header: {
     scope: 'Scope: {{name}} ({{code}})',
@@ -447,6 +448,9 @@ const en: Messages = {
     noReviews: 'No yearly reviews due',
   },
   visits: {
+    monthlyIncome: "The household's monthly income, as found",
+    monthlyIncomeHelp:
+      'Optional: the whole household’s income for a month. Households above the minimum living standard per person for months on end appear in the exit review.',
     title: 'Follow-up visits',
     dueOn: 'Due on',
     visitedOn: 'Visited on',
@@ -747,6 +751,20 @@ const en: Messages = {
       demand: 'on demand',
       bulk: 'after a change of the rules',
     },
+  },
+  exits: {
+    pageTitle: 'Exit review',
+    explain:
+      'Archived households the rules say may be out of hardship: no objective cause for longer than the time limit, or income per person above the minimum living standard for months on end. Whether a household exits is decided, with its reason, on its page.',
+    timeLimit: 'Time limit passed ({{date}})',
+    incomeAbove_one: 'Income above the line since {{date}} ({{count}} month)',
+    incomeAbove_other: 'Income above the line since {{date}} ({{count}} months)',
+    archivedOn: 'Archived on',
+    reasons: 'Reasons',
+    action: 'Action',
+    review: 'Review',
+    total_one: '{{count}} household',
+    total_other: '{{count}} households',
   },
   routeError: {
     title: 'The page could not be loaded',

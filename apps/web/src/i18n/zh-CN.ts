@@ -46,6 +46,7 @@ const zhCN = {
     due: '到期回访与年审',
     import: '导入调查表',
     duplicates: '疑似重复人员',
+    exits: '脱困退出审核',
   },
   header: {
     scope: '当前范围：{{name}} ({{code}})',
@@ -431,6 +432,8 @@ const zhCN = {
     noReviews: '没有到期的年度复核',
   },
   visits: {
+    monthlyIncome: '本次核实的家庭月收入',
+    monthlyIncomeHelp: '选填：全家一个月的收入合计。连续多月人均高于低保的家庭会列入脱困退出审核。',
     title: '回访记录',
     dueOn: '应访日期',
     visitedOn: '回访日期',
@@ -721,6 +724,20 @@ const zhCN = {
       demand: '手动评估',
       bulk: '标准调整后重新评估',
     },
+  },
+  exits: {
+    pageTitle: '脱困退出审核',
+    explain:
+      '依据规则列出可能已脱困的建档家庭：无客观致困原因且建档超过年限，或人均月收入连续多月高于低保。是否退出由工作人员在家庭档案页作出并记录原因。',
+    timeLimit: '建档期满（{{date}}）',
+    incomeAbove_one: '自{{date}}起收入高于低保已{{count}}个月',
+    incomeAbove_other: '自{{date}}起收入高于低保已{{count}}个月',
+    archivedOn: '建档日期',
+    reasons: '提示原因',
+    action: '操作',
+    review: '查看并办理',
+    total_one: '共 {{count}} 户',
+    total_other: '共 {{count}} 户',
   },
   routeError: {
     title: '页面加载失败',

@@ -1,2 +1,4 @@
 export * from './describe';
 export * from './evaluate';
+export * from './exits';
+export * from './simulate';

@@ -34,6 +34,7 @@ interface FactsRow {
   id: string;
   org_id: string;
   org_code: string;
+  head_migrant_worker: boolean;
   archive_id: string | null;
   survey_date: string | null;
   primary_cause: string | null;
@@ -54,20 +55,21 @@ interface FactsRow {
   people: { role: 'head' | 'member'; birthDate: string; health: string | null; activity: string | null }[];
 }
 
-interface HouseholdToEvaluate {
+export interface HouseholdToEvaluate {
   id: string;
   orgId: string;
   orgCode: string;
+  migrant: boolean;
   archiveId: string | null;
   surveyDate: CalendarDate | null;
   facts: HouseholdFacts;
 }
 
 /** The facts of a batch of households, as the rule sets read them, in one query. */
-async function loadFacts(ctx: Ctx, ids: readonly string[]): Promise<HouseholdToEvaluate[]> {
+export async function loadFacts(ctx: Ctx, ids: readonly string[]): Promise<HouseholdToEvaluate[]> {
   if (ids.length === 0) return [];
   const { rows } = await sql<FactsRow>`
-    SELECT h.id, h.org_id, o.code AS org_code, a.id AS archive_id, h.survey_date, a.primary_cause, a.secondary_causes,
+    SELECT h.id, h.org_id, o.code AS org_code, h.head_migrant_worker, a.id AS archive_id, h.survey_date, a.primary_cause, a.secondary_causes,
            h.exclusions, h.wage_income_fen, h.business_income_fen, h.property_income_fen,
            h.transfer_income_fen, h.other_income_fen, h.medical_cost_fen, h.disability_cost_fen,
            h.education_cost_fen, h.housing_cost_fen, h.other_rigid_cost_fen, h.employment_cost_fen,
@@ -88,6 +90,7 @@ async function loadFacts(ctx: Ctx, ids: readonly string[]): Promise<HouseholdToE
     id: r.id,
     orgId: r.org_id,
     orgCode: r.org_code,
+    migrant: r.head_migrant_worker,
     archiveId: r.archive_id,
     surveyDate: r.survey_date,
     facts: {

@@ -1,5 +1,7 @@
 import {
   EvaluateHousehold,
+  ExitCandidate,
+  ExitCandidatesQuery,
   HouseholdEvaluation,
   ParameterVersionView,
   PolicyVersionsQuery,
@@ -13,6 +15,7 @@ import { z } from 'zod';
 import type { Ctx } from '../../http/context';
 import { queueEvaluation } from './evaluation-job';
 import { evaluateOne, householdEvaluations } from './evaluations';
+import { exitCandidates } from './exits';
 import { parameterHistory, ruleSetHistory, setParameter, setRuleSet } from './service';
 
 const CHANGED =
@@ -59,6 +62,26 @@ export const policyRoutes: FastifyPluginAsyncZod = async (app) => {
             evaluateOne(ctx, req.params.id, req.body.asOf ?? todayInShanghai(), 'demand'),
           ),
         ),
+  );
+  app.get(
+    '/registry/exits',
+    {
+      config: { access: 'registry:read' },
+      schema: {
+        tags,
+        summary: 'Archived households the exit rules point at on a date, each with its reasons',
+        description:
+          'Without an objective cause (1, 6, 7, 8 or a disabled member) for longer than exitYearsWithoutObjectiveCause years since archiving; or with the recorded monthly income per person above 低保 for exitMonthsAboveDibao consecutive months. Exiting stays a step a person takes.',
+        querystring: ExitCandidatesQuery,
+        response: { 200: z.object({ asOf: z.iso.date(), items: z.array(ExitCandidate) }) },
+      },
+    },
+    async (req) => {
+      const asOf = req.query.asOf ?? todayInShanghai();
+      // Batches of the list each in a transaction of the request's scope.
+      const items = await exitCandidates((fn) => req.run(fn), { asOf, org: req.query.org });
+      return { asOf, items };
+    },
   );
   app.get(
     '/policy/parameters',

@@ -20,6 +20,7 @@ import type { Ctx } from '../../http/context';
 import { AppError, badRequest, conflict, notFound } from '../../http/errors';
 import { audit, auditRead } from '../audit/service';
 import { evaluateHouseholds } from '../policy/evaluations';
+import { recordIncome } from '../policy/exits';
 import { parameterFor } from '../policy/service';
 
 type ArchiveView = NonNullable<HouseholdDetail['archive']>;
@@ -242,6 +243,10 @@ export async function takeArchiveStep(
     .forUpdate()
     .executeTakeFirst();
   if (!a) throw notFound('Archive');
+  if (input.monthlyIncomeFen !== undefined && input.action !== 'review')
+    throw badRequest('The income is recorded at a yearly review only', [
+      { path: ['body', 'monthlyIncomeFen'], message: '只有年度审核时记录家庭月收入' },
+    ]);
   const onDate = input.onDate ?? today;
   if (onDate > today)
     throw badRequest('The step is dated in the future', [
@@ -355,8 +360,17 @@ export async function takeArchiveStep(
   });
   // The yearly review evaluates the household again under the policy in force that day (issue 4);
   // without a policy in force the review still stands, undecided.
-  if (input.action === 'review')
+  if (input.action === 'review') {
+    if (input.monthlyIncomeFen !== undefined)
+      await recordIncome(ctx, {
+        householdId: a.household_id,
+        orgId: a.org_id,
+        onDate,
+        monthlyIncomeFen: input.monthlyIncomeFen,
+        source: 'review',
+      });
     await evaluateHouseholds(ctx, [a.household_id], { asOf: onDate, reason: 'review', missing: 'skip' });
+  }
   return { status: to };
 }
 

@@ -4,6 +4,7 @@ import { addDays, maskResidentId } from '@niangjia/domain';
 import type { Ctx } from '../../http/context';
 import { badRequest, conflict, notFound } from '../../http/errors';
 import { audit } from '../audit/service';
+import { recordIncome } from '../policy/exits';
 
 /**
  * What is due in the scope up to a horizon: yearly reviews of archived households, and follow-up
@@ -84,7 +85,7 @@ export async function listDue(ctx: Ctx, q: DueQuery, today: string): Promise<{ i
 export async function recordVisit(
   ctx: Ctx,
   visitId: string,
-  input: { visitedOn?: string; findings: string },
+  input: { visitedOn?: string; findings: string; monthlyIncomeFen?: number },
   today: string,
 ): Promise<{ nextDueOn: string | null }> {
   const v = await ctx.tx
@@ -94,6 +95,7 @@ export async function recordVisit(
       'v.id',
       'v.visited_on',
       'v.archive_id',
+      'a.household_id',
       'a.org_id',
       'a.status',
       'a.visit_interval_days',
@@ -127,13 +129,25 @@ export async function recordVisit(
       })
       .execute();
   }
+  if (input.monthlyIncomeFen !== undefined)
+    await recordIncome(ctx, {
+      householdId: v.household_id,
+      orgId: v.org_id,
+      onDate: visitedOn,
+      monthlyIncomeFen: input.monthlyIncomeFen,
+      source: 'visit',
+    });
   await audit(ctx, {
     action: 'update',
     entity: 'visit',
     entityId: visitId,
     orgId: v.org_id,
     before: { visitedOn: null },
-    after: { visitedOn, nextDueOn },
+    after: {
+      visitedOn,
+      nextDueOn,
+      ...(input.monthlyIncomeFen !== undefined ? { monthlyIncomeFen: input.monthlyIncomeFen } : {}),
+    },
   });
   return { nextDueOn };
 }

@@ -6,15 +6,18 @@ import { isApiError } from '../../../api/client';
 import { useRecordVisit } from '../../../api/registry';
 import { FormModal } from '../../../components/FormModal';
 import { DATE_FORMAT, formatDate, todayDate } from '../../../lib/format';
+import { isYuanText, yuanTextToFen } from '../../../lib/money';
 import { showError, showSuccess } from '../../../lib/notify';
 import { handleFormError, zodRule } from '../../../lib/zod-form';
 
 interface Values {
   visitedOn: Dayjs | null;
   findings: string;
+  /** The household's income for a month, in all, as found (yuan, typed); optional. */
+  monthlyIncome?: string;
 }
 
-const FIELDS = ['visitedOn', 'findings'] as const;
+const FIELDS = ['visitedOn', 'findings', 'monthlyIncome'] as const;
 
 export interface VisitToRecord {
   visitId: string;
@@ -44,9 +47,15 @@ export function RecordVisitModal({ visit, onClose, onDone }: Props) {
 
   const submit = (values: Values) => {
     if (!visit) return;
+    const income = values.monthlyIncome?.trim() ? yuanTextToFen(values.monthlyIncome) : undefined;
+    if (values.monthlyIncome?.trim() && income === undefined) {
+      form.setFields([{ name: 'monthlyIncome', errors: [t('householdForm.moneyInvalid')] }]);
+      return;
+    }
     const parsed = RecordVisit.safeParse({
       visitedOn: values.visitedOn ? values.visitedOn.format(DATE_FORMAT) : undefined,
       findings: values.findings,
+      monthlyIncomeFen: income,
     });
     if (!parsed.success) {
       form.setFields([{ name: 'findings', errors: [t('validation.required')] }]);
@@ -120,6 +129,27 @@ export function RecordVisitModal({ visit, onClose, onDone }: Props) {
           showCount
           placeholder={t('visits.findingsPlaceholder')}
           data-testid="record-visit-findings"
+        />
+      </Form.Item>
+      <Form.Item
+        name="monthlyIncome"
+        label={t('visits.monthlyIncome')}
+        extra={t('visits.monthlyIncomeHelp')}
+        rules={[
+          {
+            validator: (_, v?: string) =>
+              !v?.trim() || isYuanText(v)
+                ? Promise.resolve()
+                : Promise.reject(new Error(t('householdForm.moneyInvalid'))),
+          },
+        ]}
+      >
+        <Input
+          inputMode="decimal"
+          suffix={t('householdForm.yuan')}
+          placeholder="0.00"
+          className="money-input"
+          data-testid="record-visit-income"
         />
       </Form.Item>
     </FormModal>
