@@ -184,6 +184,7 @@ describe('name pieces', () => {
       await sql`delete from archive_steps where archive_id in (select id from archives where household_id = ${id})`.execute(
         tx,
       );
+      await sql`delete from current_evaluations where household_id = ${id}`.execute(tx);
       await sql`delete from evaluations where household_id = ${id}`.execute(tx);
       await sql`delete from archives where household_id = ${id}`.execute(tx);
       await sql`delete from households where id = ${id}`.execute(tx);

@@ -605,11 +605,27 @@ export const policyRuleSets = pgTable(
 );
 
 /**
+ * A policy as evaluations used it: the rule set, its options and each parameter version read (id,
+ * value, organisation, validity, source), with the version of the rules' code. Many households
+ * share one (the same organisation's values on the same day): a decision names it instead of
+ * carrying a copy. Identified by a fingerprint of its content; appended, never changed.
+ */
+export const evaluationPolicies = pgTable('evaluation_policies', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  fingerprint: text('fingerprint').notNull().unique(),
+  ruleSet: text('rule_set').notNull(),
+  /** The version of the rule sets' code (domain: RULES_VERSION). */
+  rulesVersion: integer('rules_version').notNull(),
+  options: jsonb('options').notNull(),
+  parameters: jsonb('parameters').notNull(),
+  createdAt: tz('created_at').notNull().defaultNow(),
+});
+
+/**
  * A household evaluated under the policy in force (issue 4): when surveyed, at review, on demand
- * or in a bulk re-evaluation. The decision keeps everything it used: the rule set and options, each
- * parameter version (id, value, organisation, validity), the household's facts and the trace, so
- * that a later edit of a parameter or of the household never changes a past decision. Appended,
- * never changed.
+ * or in a bulk re-evaluation. The decision keeps what it used, so that a later edit of a parameter
+ * or of the household never changes it: the policy (`policy_id`) and the household's facts as read
+ * (`inputs`). Its trace is the rule set run again on exactly these (ADR 0015). Appended, never changed.
  */
 export const evaluations = pgTable(
   'evaluations',
@@ -618,21 +634,22 @@ export const evaluations = pgTable(
     householdId: uuid('household_id')
       .notNull()
       .references(() => households.id),
-    /** The household's current archive when it was evaluated. */
-    archiveId: uuid('archive_id').references(() => archives.id),
     orgId: uuid('org_id')
       .notNull()
       .references(() => orgs.id),
+    policyId: uuid('policy_id')
+      .notNull()
+      .references(() => evaluationPolicies.id),
     asOf: day('as_of').notNull(),
     reason: text('reason').notNull(),
     ruleSet: text('rule_set').notNull(),
     eligible: boolean('eligible').notNull(),
     category: text('category'),
     monthlyIncomeFen: fen('monthly_income_fen').notNull(),
-    /** The whole evaluation: factors, parameter versions, options, exclusions and tests. */
-    decision: jsonb('decision').notNull(),
     /** The household's facts as read (incomes, costs, people, causes, exclusions). */
     inputs: jsonb('inputs').notNull(),
+    /** Who evaluated (a username, cli:…, or the job's user). */
+    username: text('username'),
     createdAt: tz('created_at').notNull().defaultNow(),
   },
   (t) => [
@@ -641,6 +658,25 @@ export const evaluations = pgTable(
     check('evaluations_reason_check', sql`${t.reason} in ('survey','review','demand','bulk')`),
   ],
 );
+
+/**
+ * Each household's newest decision, one narrow row: what a new evaluation compares with to tell a
+ * change, without searching the history. Written only when the outcome changes.
+ */
+export const currentEvaluations = pgTable('current_evaluations', {
+  householdId: uuid('household_id')
+    .primaryKey()
+    .references(() => households.id),
+  orgId: uuid('org_id')
+    .notNull()
+    .references(() => orgs.id),
+  evaluationId: uuid('evaluation_id')
+    .notNull()
+    .references(() => evaluations.id),
+  eligible: boolean('eligible').notNull(),
+  category: text('category'),
+  asOf: day('as_of').notNull(),
+});
 
 /**
  * The household's monthly income as found at a follow-up visit or a yearly review (issue 4): the

@@ -24,7 +24,9 @@ export interface DB {
   duplicate_candidates: Kyselify<typeof schema.duplicateCandidates>;
   policy_parameters: Kyselify<typeof schema.policyParameters>;
   policy_rule_sets: Kyselify<typeof schema.policyRuleSets>;
+  evaluation_policies: Kyselify<typeof schema.evaluationPolicies>;
   evaluations: Kyselify<typeof schema.evaluations>;
+  current_evaluations: Kyselify<typeof schema.currentEvaluations>;
   income_records: Kyselify<typeof schema.incomeRecords>;
   niangjia_migrations: {
     tag: string;

@@ -18,6 +18,12 @@ import type {
 import { ageOn, type CalendarDate } from '../dates';
 import type { Fen } from '../money';
 
+/**
+ * The version of the rule sets' code. Raised whenever a rule set's logic changes, so that a stored
+ * decision tells which code made it (its trace is always recomputed by the code of the day).
+ */
+export const RULES_VERSION = 1;
+
 /** Ratios are stored in ten-thousandths (contracts: ParameterKind 'ratio'). */
 export const RATIO_SCALE = 10_000;
 

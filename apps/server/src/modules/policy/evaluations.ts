@@ -1,10 +1,13 @@
 /**
  * Households evaluated under the policy in force for their organisation on a date (issue 4): when
  * surveyed, at review, on demand, or all of a subtree again after a parameter or rule set changed.
- * Each evaluation is stored with everything it used (ADR 0015), so a past decision never changes.
- * Work is set-based by batches: one query reads a batch's facts, the policy is looked up once per
- * organisation, one statement stores the batch's decisions and one its audit entries.
+ * A decision keeps what it used (ADR 0015): the policy, as a snapshot shared by the households that
+ * read the same values, and the household's facts; its trace is the rule set run again on exactly
+ * these. Work is set-based by batches: one query reads a batch's facts with each household's
+ * current outcome, one statement stores the decisions, one the outcomes that changed, and the
+ * audit trail gets one entry per decision (one per batch for a bulk re-evaluation).
  */
+import { createHash } from 'node:crypto';
 import type {
   ArchiveCategory,
   Exclusion,
@@ -21,24 +24,27 @@ import {
   evaluateHousehold,
   type HouseholdFacts,
   MissingParameterError,
+  type ParameterVersion,
   type Policy,
+  RULES_VERSION,
 } from '@niangjia/domain';
 import type { Ctx } from '../../http/context';
 import { AppError, notFound } from '../../http/errors';
-import { auditMany } from '../audit/service';
+import { audit, auditMany } from '../audit/service';
 import { parametersInForce, ruleSetInForce } from './service';
 
 export type EvaluationReason = 'survey' | 'review' | 'demand' | 'bulk';
+
+type Outcome = { eligible: boolean; category: ArchiveCategory | null };
 
 interface FactsRow {
   id: string;
   org_id: string;
   org_code: string;
   head_migrant_worker: boolean;
-  archive_id: string | null;
+  archive_status: string | null;
   survey_date: string | null;
-  primary_cause: string | null;
-  secondary_causes: string[] | null;
+  causes: string[];
   exclusions: string[];
   wage_income_fen: number;
   business_income_fen: number;
@@ -51,8 +57,11 @@ interface FactsRow {
   housing_cost_fen: number;
   other_rigid_cost_fen: number;
   employment_cost_fen: number;
-  /** The head first, then the members in the order they were added. */
-  people: { role: 'head' | 'member'; birthDate: string; health: string | null; activity: string | null }[];
+  head: [string, string | null, string | null];
+  /** Each member: birth date, health, activity (the membership's, else the person's). */
+  members: [string, string | null, string | null][] | null;
+  current_eligible: boolean | null;
+  current_category: string | null;
 }
 
 export interface HouseholdToEvaluate {
@@ -60,39 +69,51 @@ export interface HouseholdToEvaluate {
   orgId: string;
   orgCode: string;
   migrant: boolean;
-  archiveId: string | null;
+  /** The status of its current archive (null: none). */
+  archiveStatus: string | null;
   surveyDate: CalendarDate | null;
   facts: HouseholdFacts;
+  /** The outcome of its newest decision, if it has one. */
+  current: Outcome | undefined;
 }
 
-/** The facts of a batch of households, as the rule sets read them, in one query. */
+/**
+ * The facts of a batch of households, as the rule sets read them, with each one's current outcome,
+ * in one query. The causes come from the household's copy of its current archive's (primary first).
+ */
 export async function loadFacts(ctx: Ctx, ids: readonly string[]): Promise<HouseholdToEvaluate[]> {
   if (ids.length === 0) return [];
+  // Driven by the ids (unnest): one index lookup per household and per member, whatever the
+  // statistics say; an ANY(array) filter was planned as sequential scans of whole tables.
   const { rows } = await sql<FactsRow>`
-    SELECT h.id, h.org_id, o.code AS org_code, h.head_migrant_worker, a.id AS archive_id, h.survey_date, a.primary_cause, a.secondary_causes,
-           h.exclusions, h.wage_income_fen, h.business_income_fen, h.property_income_fen,
-           h.transfer_income_fen, h.other_income_fen, h.medical_cost_fen, h.disability_cost_fen,
-           h.education_cost_fen, h.housing_cost_fen, h.other_rigid_cost_fen, h.employment_cost_fen,
-           json_build_array(json_build_object('role', 'head', 'birthDate', hp.birth_date,
-                                              'health', hp.health, 'activity', hp.activity))::jsonb
-           || coalesce((SELECT jsonb_agg(jsonb_build_object('role', 'member', 'birthDate', p.birth_date,
-                                        'health', coalesce(m.health, p.health),
-                                        'activity', coalesce(m.activity, p.activity))
-                                        ORDER BY m.created_at, m.id)
-                        FROM household_members m JOIN people p ON p.id = m.person_id
-                        WHERE m.household_id = h.id), '[]'::jsonb) AS people
-    FROM households h
+    SELECT h.id, h.org_id, o.code AS org_code, h.head_migrant_worker, h.archive_status, h.survey_date,
+           h.archive_causes AS causes, h.exclusions, h.wage_income_fen, h.business_income_fen,
+           h.property_income_fen, h.transfer_income_fen, h.other_income_fen, h.medical_cost_fen,
+           h.disability_cost_fen, h.education_cost_fen, h.housing_cost_fen, h.other_rigid_cost_fen,
+           h.employment_cost_fen, json_build_array(hp.birth_date, hp.health, hp.activity) AS head,
+           mm.members, ce.eligible AS current_eligible, ce.category AS current_category
+    FROM unnest(${ids as string[]}::uuid[]) AS b(id)
+    JOIN households h ON h.id = b.id
     JOIN orgs o ON o.id = h.org_id
     JOIN people hp ON hp.id = h.head_person_id
-    LEFT JOIN LATERAL niangjia_current_archive(h.id) a ON true
-    WHERE h.id = ANY(${ids as string[]}::uuid[])`.execute(ctx.tx);
+    LEFT JOIN LATERAL (
+      SELECT json_agg(json_build_array(p.birth_date, coalesce(m.health, p.health), coalesce(m.activity, p.activity))
+                      ORDER BY m.created_at, m.id) AS members
+      FROM household_members m JOIN people p ON p.id = m.person_id
+      WHERE m.household_id = h.id
+    ) mm ON true
+    LEFT JOIN current_evaluations ce ON ce.household_id = h.id`.execute(ctx.tx);
   return rows.map((r) => ({
     id: r.id,
     orgId: r.org_id,
     orgCode: r.org_code,
     migrant: r.head_migrant_worker,
-    archiveId: r.archive_id,
+    archiveStatus: r.archive_status,
     surveyDate: r.survey_date,
+    current:
+      r.current_eligible === null
+        ? undefined
+        : { eligible: r.current_eligible, category: r.current_category as ArchiveCategory | null },
     facts: {
       income: {
         wage: Number(r.wage_income_fen),
@@ -109,10 +130,18 @@ export async function loadFacts(ctx: Ctx, ids: readonly string[]): Promise<House
         otherRigid: Number(r.other_rigid_cost_fen),
         employment: Number(r.employment_cost_fen),
       },
-      people: r.people,
+      people: [
+        { role: 'head', birthDate: r.head[0], health: r.head[1], activity: r.head[2] },
+        ...(r.members ?? []).map(([birthDate, health, activity]) => ({
+          role: 'member' as const,
+          birthDate,
+          health,
+          activity,
+        })),
+      ],
       causes: {
-        primary: (r.primary_cause as HardshipCause | null) ?? null,
-        secondary: (r.secondary_causes ?? []) as HardshipCause[],
+        primary: (r.causes[0] as HardshipCause | undefined) ?? null,
+        secondary: r.causes.slice(1) as HardshipCause[],
       },
       exclusions: r.exclusions as Exclusion[],
     },
@@ -124,8 +153,16 @@ interface Unavailable {
   unavailable: string;
 }
 
+/** A policy in force, with the id of its stored snapshot once a decision has used it. */
+type PolicyInForce = Policy & { snapshotId?: string };
+
 /** The policy in force for an organisation on a date, or why there is none (a 409 naming it). */
-async function policyOf(ctx: Ctx, orgId: string, orgCode: string, asOf: CalendarDate): Promise<Policy> {
+async function policyOf(
+  ctx: Ctx,
+  orgId: string,
+  orgCode: string,
+  asOf: CalendarDate,
+): Promise<PolicyInForce> {
   const ruleSet = await ruleSetInForce(ctx, orgId, asOf);
   if (!ruleSet)
     throw new AppError(
@@ -139,29 +176,61 @@ async function policyOf(ctx: Ctx, orgId: string, orgCode: string, asOf: Calendar
   };
 }
 
+/** The snapshot of a policy as decisions use it: the parameters the rule set read, in key order. */
+function snapshotOf(policy: Policy, used: readonly ParameterVersion[]) {
+  const parameters = [...used].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  const content = {
+    ruleSet: policy.ruleSet,
+    rulesVersion: RULES_VERSION,
+    options: policy.options,
+    parameters,
+  };
+  return { ...content, fingerprint: createHash('sha256').update(JSON.stringify(content)).digest('hex') };
+}
+
+/** The stored snapshot's id: the existing one with the same content, or a new one. */
+async function snapshotId(ctx: Ctx, snapshot: ReturnType<typeof snapshotOf>): Promise<string> {
+  await ctx.tx
+    .insertInto('evaluation_policies')
+    .values({
+      fingerprint: snapshot.fingerprint,
+      rule_set: snapshot.ruleSet,
+      rules_version: snapshot.rulesVersion,
+      options: JSON.stringify(snapshot.options),
+      parameters: JSON.stringify(snapshot.parameters),
+    })
+    .onConflict((oc) => oc.column('fingerprint').doNothing())
+    .execute();
+  const row = await ctx.tx
+    .selectFrom('evaluation_policies')
+    .select('id')
+    .where('fingerprint', '=', snapshot.fingerprint)
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+
 export interface StoredEvaluation {
   id: string;
   householdId: string;
-  archiveId: string | null;
   reason: EvaluationReason;
   evaluation: Evaluation;
-  /** The category of the household's previous evaluation (undefined: none before). */
-  previous: { eligible: boolean; category: ArchiveCategory | null } | undefined;
+  /** The outcome of the household's previous decision (undefined: none before). */
+  previous: Outcome | undefined;
 }
 
 const EVALUATION_COLUMNS = {
   id: 'uuid',
   household_id: 'uuid',
-  archive_id: 'uuid',
   org_id: 'uuid',
+  policy_id: 'uuid',
   as_of: 'date',
   reason: 'text',
   rule_set: 'text',
   eligible: 'boolean',
   category: 'text',
   monthly_income_fen: 'bigint',
-  decision: 'jsonb',
   inputs: 'jsonb',
+  username: 'text',
 } as const;
 
 /** Why a household could not be evaluated: no rule set, or a parameter, in force on its date. */
@@ -184,19 +253,15 @@ export async function evaluateHouseholds(
   options: {
     asOf: CalendarDate | { survey: true; today: CalendarDate };
     reason: EvaluationReason;
-    policies?: Map<string, Policy | Unavailable>;
+    policies?: Map<string, PolicyInForce | Unavailable>;
     missing?: 'throw' | 'skip';
   },
 ): Promise<StoredEvaluation[] & { skipped?: Unevaluated[] }> {
   const households = await loadFacts(ctx, ids);
-  const policies = options.policies ?? new Map<string, Policy | Unavailable>();
-  const previous = await latestEvaluations(
-    ctx,
-    households.map((h) => h.id),
-  );
+  const policies = options.policies ?? new Map<string, PolicyInForce | Unavailable>();
   const stored: StoredEvaluation[] & { skipped?: Unevaluated[] } = [];
   const skipped: Unevaluated[] = [];
-  const dates = new Map<string, CalendarDate>();
+  const rows: Record<keyof typeof EVALUATION_COLUMNS, unknown>[] = [];
   for (const h of households) {
     const asOf = typeof options.asOf === 'string' ? options.asOf : (h.surveyDate ?? options.asOf.today);
     const key = `${h.orgId}|${asOf}`;
@@ -219,77 +284,79 @@ export async function evaluateHouseholds(
         problem = `No value of ${err.keys.join(', ')} is in force for ${h.orgCode} on ${asOf} (rule set ${err.ruleSet}): set it first (niangjia policy set)`;
       }
     }
-    if (!evaluation) {
+    if (!evaluation || 'unavailable' in policy) {
       if (options.missing !== 'skip') throw new AppError('conflict', problem as string);
       skipped.push({ householdId: h.id, asOf, message: problem as string });
       continue;
     }
-    dates.set(h.id, asOf);
-    stored.push({
-      id: crypto.randomUUID(),
-      householdId: h.id,
-      archiveId: h.archiveId,
+    // The rule set reads the same parameters for every household of a policy: one snapshot each.
+    policy.snapshotId ??= await snapshotId(ctx, snapshotOf(policy, evaluation.parameters));
+    const id = crypto.randomUUID();
+    stored.push({ id, householdId: h.id, reason: options.reason, evaluation, previous: h.current });
+    rows.push({
+      id,
+      household_id: h.id,
+      org_id: h.orgId,
+      policy_id: policy.snapshotId,
+      as_of: asOf,
       reason: options.reason,
-      evaluation,
-      previous: previous.get(h.id),
+      rule_set: evaluation.ruleSet,
+      eligible: evaluation.eligible,
+      category: evaluation.category,
+      monthly_income_fen: evaluation.perCapita.monthlyIncomeFen,
+      inputs: h.facts,
+      username: ctx.actor.username,
     });
   }
   stored.skipped = skipped;
-  const byId = new Map(households.map((h) => [h.id, h]));
-  await bulkInsert(
-    ctx.tx,
-    'evaluations',
-    EVALUATION_COLUMNS,
-    stored.map((s) => {
-      const h = byId.get(s.householdId) as HouseholdToEvaluate;
-      return {
-        id: s.id,
-        household_id: s.householdId,
-        archive_id: s.archiveId,
-        org_id: h.orgId,
-        as_of: dates.get(s.householdId) as CalendarDate,
-        reason: s.reason,
-        rule_set: s.evaluation.ruleSet,
-        eligible: s.evaluation.eligible,
-        category: s.evaluation.category,
-        monthly_income_fen: s.evaluation.perCapita.monthlyIncomeFen,
-        decision: s.evaluation,
-        inputs: h.facts,
-      };
-    }),
-  );
-  await auditMany(
-    ctx,
-    stored.map((s) => ({
-      action: 'create',
-      entity: 'evaluation',
-      entityId: s.id,
-      orgId: (byId.get(s.householdId) as HouseholdToEvaluate).orgId,
-      after: {
-        householdId: s.householdId,
-        asOf: dates.get(s.householdId),
-        reason: s.reason,
-        ruleSet: s.evaluation.ruleSet,
-        eligible: s.evaluation.eligible,
-        category: s.evaluation.category,
-      },
-    })),
-  );
+  await bulkInsert(ctx.tx, 'evaluations', EVALUATION_COLUMNS, rows);
+  // The outcomes that changed become the households' current ones.
+  const moved = rows.filter((_, i) => changed(stored[i] as StoredEvaluation));
+  if (moved.length > 0)
+    await sql`
+      INSERT INTO current_evaluations (household_id, org_id, evaluation_id, eligible, category, as_of)
+      SELECT x.household_id, x.org_id, x.id, x.eligible, x.category, x.as_of
+      FROM json_to_recordset(${JSON.stringify(moved)}::json)
+        AS x(id uuid, household_id uuid, org_id uuid, eligible boolean, category text, as_of date)
+      ON CONFLICT (household_id) DO UPDATE
+        SET org_id = excluded.org_id, evaluation_id = excluded.evaluation_id, eligible = excluded.eligible,
+            category = excluded.category, as_of = excluded.as_of`.execute(ctx.tx);
+  if (options.reason === 'bulk') {
+    // A re-evaluation writes thousands of decisions, each a row that names who and when: one entry
+    // per batch names them all.
+    if (stored.length > 0)
+      await audit(ctx, {
+        action: 'create',
+        entity: 'evaluation_batch',
+        entityId: (stored[0] as StoredEvaluation).id,
+        orgId: ctx.actor.orgId || null,
+        after: {
+          reason: options.reason,
+          asOf: typeof options.asOf === 'string' ? options.asOf : 'survey',
+          count: stored.length,
+          evaluations: stored.map((s) => s.id),
+        },
+      });
+  } else {
+    await auditMany(
+      ctx,
+      rows.map((r) => ({
+        action: 'create',
+        entity: 'evaluation',
+        entityId: r.id as string,
+        orgId: r.org_id as string,
+        after: {
+          householdId: r.household_id,
+          asOf: r.as_of,
+          reason: r.reason,
+          ruleSet: r.rule_set,
+          eligible: r.eligible,
+          category: r.category,
+        },
+      })),
+    );
+  }
   return stored;
-}
-
-/** The newest stored decision of each household, for telling what a new evaluation changed. */
-async function latestEvaluations(ctx: Ctx, ids: readonly string[]) {
-  const out = new Map<string, { eligible: boolean; category: ArchiveCategory | null }>();
-  if (ids.length === 0) return out;
-  const { rows } = await sql<{ household_id: string; eligible: boolean; category: string | null }>`
-    SELECT DISTINCT ON (household_id) household_id, eligible, category
-    FROM evaluations
-    WHERE household_id = ANY(${ids as string[]}::uuid[])
-    ORDER BY household_id, created_at DESC, id DESC`.execute(ctx.tx);
-  for (const r of rows)
-    out.set(r.household_id, { eligible: r.eligible, category: r.category as ArchiveCategory | null });
-  return out;
 }
 
 /** Whether a new decision differs from the household's previous one (a first decision is a change). */
@@ -329,25 +396,59 @@ export async function evaluateOne(
   };
 }
 
-/** A household's stored decisions, newest first, each with its explanation. */
+/**
+ * A household's stored decisions, newest first, each explained: the rule set run again on the
+ * decision's own facts and policy snapshot. A decision made by an older version of the rules' code
+ * is shown with the outcome it had; its trace is today's code's reading, and says so.
+ */
 export async function householdEvaluations(ctx: Ctx, householdId: string): Promise<HouseholdEvaluation[]> {
   await requireHousehold(ctx, householdId);
   const rows = await ctx.tx
-    .selectFrom('evaluations')
-    .select(['id', 'as_of', 'reason', 'decision', 'created_at'])
-    .where('household_id', '=', householdId)
-    .orderBy('created_at', 'desc')
-    .orderBy('id', 'desc')
+    .selectFrom('evaluations as e')
+    .innerJoin('evaluation_policies as p', 'p.id', 'e.policy_id')
+    .select([
+      'e.id',
+      'e.as_of',
+      'e.reason',
+      'e.eligible',
+      'e.category',
+      'e.inputs',
+      'e.created_at',
+      'p.rule_set',
+      'p.rules_version',
+      'p.options',
+      'p.parameters',
+    ])
+    .where('e.household_id', '=', householdId)
+    .orderBy('e.created_at', 'desc')
+    .orderBy('e.id', 'desc')
     .execute();
   return rows.map((r) => {
-    const evaluation = r.decision as Evaluation;
+    const parameters = Object.fromEntries((r.parameters as ParameterVersion[]).map((v) => [v.key, v]));
+    const evaluation = evaluateHousehold(
+      r.inputs as HouseholdFacts,
+      { ruleSet: r.rule_set as RuleSet, options: r.options as PolicyOptions, parameters },
+      r.as_of,
+    );
+    const explanation = {
+      zh: describeEvaluation(evaluation, 'zh'),
+      en: describeEvaluation(evaluation, 'en'),
+    };
+    if (r.rules_version !== RULES_VERSION || evaluation.category !== r.category) {
+      explanation.zh.lines.push(
+        `此决定由第${r.rules_version}版规则作出，结论为：${r.category ?? '不符合认定条件'}；以上依据按现行规则重新计算。`,
+      );
+      explanation.en.lines.push(
+        `This decision was made by version ${r.rules_version} of the rules, with the outcome ${r.category ?? 'not eligible'}; the basis above is today's rules' reading.`,
+      );
+    }
     return {
       id: r.id,
       asOf: r.as_of,
       reason: r.reason as EvaluationReason,
       evaluatedAt: r.created_at.toISOString(),
-      evaluation,
-      explanation: { zh: describeEvaluation(evaluation, 'zh'), en: describeEvaluation(evaluation, 'en') },
+      evaluation: { ...evaluation, eligible: r.eligible, category: r.category as ArchiveCategory | null },
+      explanation,
     };
   });
 }
