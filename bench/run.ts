@@ -7,12 +7,13 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, release, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
 import type { Benchmark } from './lib';
+import { policyBench } from './policy';
 import { registryList } from './registry-list';
 import { responsiveness } from './responsiveness';
 import { surveyImport } from './survey-import';
 
 // Every benchmark, in the order `npm run bench` runs them: a new one goes at the end.
-const BENCHMARKS: Benchmark[] = [responsiveness, registryList, surveyImport];
+const BENCHMARKS: Benchmark[] = [responsiveness, registryList, surveyImport, policyBench];
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,

@@ -17,6 +17,7 @@ const PersonDetailPage = lazy(() => import('./pages/registry/person-detail'));
 const DuePage = lazy(() => import('./pages/registry/due'));
 const DuplicatesPage = lazy(() => import('./pages/registry/duplicates'));
 const ExitsPage = lazy(() => import('./pages/registry/exits'));
+const PolicyParametersPage = lazy(() => import('./pages/policy/parameters'));
 const SurveyImportPage = lazy(() => import('./pages/registry/import'));
 const AuditTrailPage = lazy(() => import('./pages/audit/trail'));
 const NotFoundPage = lazy(() => import('./pages/errors/not-found'));
@@ -70,6 +71,14 @@ export const router = createBrowserRouter([
         element: (
           <RequirePermission permission="registry:read">
             <PersonDetailPage />
+          </RequirePermission>
+        ),
+      },
+      {
+        path: 'policy',
+        element: (
+          <RequirePermission permission="policy:read">
+            <PolicyParametersPage />
           </RequirePermission>
         ),
       },

@@ -1,4 +1,10 @@
-import type { ExitCandidate, HouseholdEvaluation } from '@niangjia/contracts';
+import type {
+  ExitCandidate,
+  HouseholdEvaluation,
+  ParameterVersionView,
+  RuleSetVersionView,
+  SetParameter,
+} from '@niangjia/contracts';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api } from './client';
 
@@ -43,5 +49,43 @@ export function useExitCandidates(asOf: string) {
         `/api/v1/registry/exits?asOf=${encodeURIComponent(asOf)}`,
         signal,
       ),
+  });
+}
+
+export const policyKeys = {
+  parameters: (org: string) => ['policy', 'parameters', org] as const,
+  ruleSets: (org: string) => ['policy', 'rule-sets', org] as const,
+};
+
+/** Every version of the parameters that apply to an organisation (its own and its ancestors'). */
+export function useParameterHistory(org: string | undefined) {
+  return useQuery({
+    queryKey: policyKeys.parameters(org ?? ''),
+    queryFn: ({ signal }) =>
+      api.get<ParameterVersionView[]>(
+        `/api/v1/policy/parameters?org=${encodeURIComponent(org ?? '')}`,
+        signal,
+      ),
+    enabled: Boolean(org),
+  });
+}
+
+export function useRuleSetHistory(org: string | undefined) {
+  return useQuery({
+    queryKey: policyKeys.ruleSets(org ?? ''),
+    queryFn: ({ signal }) =>
+      api.get<RuleSetVersionView[]>(`/api/v1/policy/rule-sets?org=${encodeURIComponent(org ?? '')}`, signal),
+    enabled: Boolean(org),
+  });
+}
+
+/** Sets a new version of a parameter; the subtree's households are then evaluated again in the background. */
+export function useSetParameter() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (body: SetParameter) =>
+      api.post<ParameterVersionView & { evaluationJobId: string }>('/api/v1/policy/parameters', body),
+    meta: { silent: true },
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: ['policy'] }),
   });
 }

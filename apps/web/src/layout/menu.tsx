@@ -1,6 +1,7 @@
 import {
   ApartmentOutlined,
   AuditOutlined,
+  ControlOutlined,
   HomeOutlined,
   ImportOutlined,
   LogoutOutlined,
@@ -66,6 +67,13 @@ export const MENU: readonly MenuEntry[] = [
     icon: <LogoutOutlined />,
     labelKey: 'menu.exits',
     permission: 'registry:read',
+  },
+  {
+    key: 'policy',
+    path: '/policy',
+    icon: <ControlOutlined />,
+    labelKey: 'menu.policy',
+    permission: 'policy:read',
   },
   { key: 'orgs', path: '/orgs', icon: <ApartmentOutlined />, labelKey: 'menu.orgs', permission: 'org:read' },
   { key: 'users', path: '/users', icon: <TeamOutlined />, labelKey: 'menu.users', permission: 'user:read' },
