@@ -243,6 +243,12 @@ const PROBES: Record<string, Probe> = {
     payload: {},
     expect: [404],
   }),
+  'POST /api/v1/archives/:id/urgency': (ids) => ({
+    method: 'POST',
+    url: `/api/v1/archives/${ids.xqArchiveId}/urgency`,
+    payload: { urgency: 'critical', reason: 'x' },
+    expect: [404],
+  }),
   'GET /api/v1/registry/exits': () => ({
     method: 'GET',
     url: '/api/v1/registry/exits?org=640104',

@@ -202,6 +202,10 @@ export const Archive = z
     primaryCause: codes(HARDSHIP_CAUSES),
     secondaryCauses: z.array(codes(HARDSHIP_CAUSES)),
     urgency: codes(URGENCIES),
+    /** Set by a caseworker: the rules leave it alone. */
+    urgencyManual: z.boolean(),
+    /** The rule that gave the urgency (contracts: URGENCY_REASONS), or the caseworker's words. */
+    urgencyReason: z.string().nullable(),
     openedOn: CalendarDateText,
     publicityStartedOn: CalendarDateText.nullable(),
     publicityEndsOn: CalendarDateText.nullable().meta({
@@ -359,3 +363,35 @@ export const Visit = z
   })
   .meta({ id: 'Visit' });
 export type Visit = z.infer<typeof Visit>;
+
+/** A caseworker's urgency for an archive, with the reason; `derived` gives it back to the rules. */
+export const SetUrgency = z
+  .object({
+    urgency: z.enum(['normal', 'urgent', 'critical', 'derived']),
+    reason: z.string().trim().min(1, 'a reason is required').max(500),
+  })
+  .meta({ id: 'SetUrgency' });
+export type SetUrgency = z.infer<typeof SetUrgency>;
+
+/** The rules' reasons for an urgency (domain: deriveUrgency), in words. */
+export const URGENCY_REASONS = [
+  {
+    code: 'fresh_disaster',
+    zh: '近90天内遭遇自然灾害或意外事故',
+    en: 'A disaster or an accident in the last 90 days',
+  },
+  {
+    code: 'deep_and_seriously_ill',
+    zh: '深度困难且家中有重病人员',
+    en: 'Deep hardship with someone seriously ill',
+  },
+  { code: 'deep', zh: '深度困难', en: 'Deep hardship' },
+  { code: 'accident', zh: '意外致困', en: 'Hardship by accident' },
+  {
+    code: 'seriously_ill',
+    zh: '因重特大疾病致困且家中有重病人员',
+    en: 'Serious illness, someone seriously ill',
+  },
+  { code: 'relapsed', zh: '近180天内返困', en: 'Back in hardship in the last 180 days' },
+  { code: 'none', zh: '无紧急情形', en: 'Nothing urgent' },
+] as const;

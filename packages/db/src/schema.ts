@@ -431,6 +431,10 @@ export const archives = pgTable(
     primaryCause: text('primary_cause').notNull(),
     secondaryCauses: text('secondary_causes').array().notNull().default(sql`'{}'::text[]`),
     urgency: text('urgency').notNull().default('normal'),
+    /** Set by a caseworker (with `urgencyReason`): the rules no longer change it (issue 4). */
+    urgencyManual: boolean('urgency_manual').notNull().default(false),
+    /** Why: the rule that gave it (domain: UrgencyReason), or the caseworker's words. */
+    urgencyReason: text('urgency_reason'),
     status: text('status').notNull().default('surveyed'),
     openedOn: day('opened_on').notNull(),
     publicityStartedOn: day('publicity_started_on'),

@@ -790,6 +790,14 @@ const en: Messages = {
     source: 'Source document',
     sourcePlaceholder: 'e.g. a civil-affairs notice',
   },
+  urgency: {
+    edit: 'Change',
+    title: 'Change the urgency',
+    derived: 'By the rules',
+    reason: 'Reason',
+    manual: 'Set by hand: {{reason}}',
+    saved: 'Urgency saved',
+  },
   routeError: {
     title: 'The page could not be loaded',
     subtitle: 'The network may be down or the system was updated. Please reload the page.',

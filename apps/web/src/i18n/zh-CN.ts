@@ -763,6 +763,14 @@ const zhCN = {
     source: '依据文件',
     sourcePlaceholder: '如 银民发〔2015〕12号',
   },
+  urgency: {
+    edit: '调整',
+    title: '调整紧急程度',
+    derived: '按规则判定',
+    reason: '原因',
+    manual: '人工调整：{{reason}}',
+    saved: '紧急程度已保存',
+  },
   routeError: {
     title: '页面加载失败',
     subtitle: '可能是网络中断或系统已更新，请重新加载页面。',

@@ -2,3 +2,4 @@ export * from './describe';
 export * from './evaluate';
 export * from './exits';
 export * from './simulate';
+export * from './urgency';

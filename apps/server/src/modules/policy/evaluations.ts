@@ -10,6 +10,7 @@
 import { createHash } from 'node:crypto';
 import type {
   ArchiveCategory,
+  ArchiveOrigin,
   Exclusion,
   HardshipCause,
   HouseholdEvaluation,
@@ -19,6 +20,7 @@ import type {
 import { bulkInsert, sql } from '@niangjia/db';
 import {
   type CalendarDate,
+  deriveUrgency,
   describeEvaluation,
   type Evaluation,
   evaluateHousehold,
@@ -62,6 +64,12 @@ interface FactsRow {
   members: [string, string | null, string | null][] | null;
   current_eligible: boolean | null;
   current_category: string | null;
+  archive_id: string | null;
+  archive_origin: string | null;
+  archive_opened_on: string | null;
+  archive_urgency: string | null;
+  archive_urgency_manual: boolean | null;
+  archive_urgency_reason: string | null;
 }
 
 export interface HouseholdToEvaluate {
@@ -75,6 +83,15 @@ export interface HouseholdToEvaluate {
   facts: HouseholdFacts;
   /** The outcome of its newest decision, if it has one. */
   current: Outcome | undefined;
+  /** Its current archive, for the urgency the rules derive (none when set by hand or closed). */
+  archive: {
+    id: string;
+    origin: ArchiveOrigin;
+    openedOn: CalendarDate;
+    urgency: string;
+    urgencyManual: boolean;
+    urgencyReason: string | null;
+  } | null;
 }
 
 /**
@@ -91,7 +108,9 @@ export async function loadFacts(ctx: Ctx, ids: readonly string[]): Promise<House
            h.property_income_fen, h.transfer_income_fen, h.other_income_fen, h.medical_cost_fen,
            h.disability_cost_fen, h.education_cost_fen, h.housing_cost_fen, h.other_rigid_cost_fen,
            h.employment_cost_fen, json_build_array(hp.birth_date, hp.health, hp.activity) AS head,
-           mm.members, ce.eligible AS current_eligible, ce.category AS current_category
+           mm.members, ce.eligible AS current_eligible, ce.category AS current_category,
+           a.id AS archive_id, a.origin AS archive_origin, a.opened_on AS archive_opened_on, a.urgency AS archive_urgency,
+           a.urgency_manual AS archive_urgency_manual, a.urgency_reason AS archive_urgency_reason
     FROM unnest(${ids as string[]}::uuid[]) AS b(id)
     JOIN households h ON h.id = b.id
     JOIN orgs o ON o.id = h.org_id
@@ -102,7 +121,8 @@ export async function loadFacts(ctx: Ctx, ids: readonly string[]): Promise<House
       FROM household_members m JOIN people p ON p.id = m.person_id
       WHERE m.household_id = h.id
     ) mm ON true
-    LEFT JOIN current_evaluations ce ON ce.household_id = h.id`.execute(ctx.tx);
+    LEFT JOIN current_evaluations ce ON ce.household_id = h.id
+    LEFT JOIN LATERAL niangjia_current_archive(h.id) a ON true`.execute(ctx.tx);
   return rows.map((r) => ({
     id: r.id,
     orgId: r.org_id,
@@ -110,6 +130,17 @@ export async function loadFacts(ctx: Ctx, ids: readonly string[]): Promise<House
     migrant: r.head_migrant_worker,
     archiveStatus: r.archive_status,
     surveyDate: r.survey_date,
+    archive:
+      r.archive_id === null
+        ? null
+        : {
+            id: r.archive_id,
+            origin: r.archive_origin as ArchiveOrigin,
+            openedOn: r.archive_opened_on as string,
+            urgency: r.archive_urgency as string,
+            urgencyManual: r.archive_urgency_manual === true,
+            urgencyReason: r.archive_urgency_reason,
+          },
     current:
       r.current_eligible === null
         ? undefined
@@ -258,6 +289,7 @@ export async function evaluateHouseholds(
   },
 ): Promise<StoredEvaluation[] & { skipped?: Unevaluated[] }> {
   const households = await loadFacts(ctx, ids);
+  const byHousehold = new Map(households.map((h) => [h.id, h]));
   const policies = options.policies ?? new Map<string, PolicyInForce | Unavailable>();
   const stored: StoredEvaluation[] & { skipped?: Unevaluated[] } = [];
   const skipped: Unevaluated[] = [];
@@ -321,6 +353,36 @@ export async function evaluateHouseholds(
       ON CONFLICT (household_id) DO UPDATE
         SET org_id = excluded.org_id, evaluation_id = excluded.evaluation_id, eligible = excluded.eligible,
             category = excluded.category, as_of = excluded.as_of`.execute(ctx.tx);
+  // The urgency the rules derive, where no caseworker has set it (issue 4): written when it differs.
+  const urgencies: { id: string; orgId: string; before: string; urgency: string; reason: string }[] = [];
+  for (const [i, s] of stored.entries()) {
+    const h = byHousehold.get(s.householdId) as HouseholdToEvaluate;
+    const closed = h.archiveStatus === 'exited' || h.archiveStatus === 'refused';
+    if (!h.archive || h.archive.urgencyManual || closed) continue;
+    const derived = deriveUrgency(
+      {
+        category: s.evaluation.category,
+        causes: [h.facts.causes.primary ?? '', ...h.facts.causes.secondary],
+        origin: h.archive.origin,
+        openedOn: h.archive.openedOn,
+        health: h.facts.people.map((p) => p.health),
+      },
+      rows[i]?.as_of as CalendarDate,
+    );
+    if (derived.urgency !== h.archive.urgency || derived.reason !== h.archive.urgencyReason)
+      urgencies.push({
+        id: h.archive.id,
+        orgId: h.orgId,
+        before: h.archive.urgency,
+        urgency: derived.urgency,
+        reason: derived.reason,
+      });
+  }
+  if (urgencies.length > 0)
+    await sql`
+      UPDATE archives a SET urgency = x.urgency, urgency_reason = x.reason, updated_at = now()
+      FROM json_to_recordset(${JSON.stringify(urgencies)}::json) AS x(id uuid, urgency text, reason text)
+      WHERE a.id = x.id AND NOT a.urgency_manual`.execute(ctx.tx);
   if (options.reason === 'bulk') {
     // A re-evaluation writes thousands of decisions, each a row that names who and when: one entry
     // per batch names them all.
@@ -335,13 +397,26 @@ export async function evaluateHouseholds(
           asOf: typeof options.asOf === 'string' ? options.asOf : 'survey',
           count: stored.length,
           evaluations: stored.map((s) => s.id),
+          urgencies: urgencies.map((u) => ({
+            archiveId: u.id,
+            before: u.before,
+            after: u.urgency,
+            reason: u.reason,
+          })),
         },
       });
   } else {
-    await auditMany(
-      ctx,
-      rows.map((r) => ({
-        action: 'create',
+    await auditMany(ctx, [
+      ...urgencies.map((u) => ({
+        action: 'update' as const,
+        entity: 'archive',
+        entityId: u.id,
+        orgId: u.orgId,
+        before: { urgency: u.before },
+        after: { urgency: u.urgency, urgencyReason: u.reason },
+      })),
+      ...rows.map((r) => ({
+        action: 'create' as const,
         entity: 'evaluation',
         entityId: r.id as string,
         orgId: r.org_id as string,
@@ -354,7 +429,7 @@ export async function evaluateHouseholds(
           category: r.category,
         },
       })),
-    );
+    ]);
   }
   return stored;
 }

@@ -8,6 +8,8 @@ import {
   RuleSetVersionView,
   SetParameter,
   SetRuleSet,
+  SetUrgency,
+  URGENCIES,
 } from '@niangjia/contracts';
 import { todayInShanghai } from '@niangjia/domain';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
@@ -17,6 +19,7 @@ import { queueEvaluation } from './evaluation-job';
 import { evaluateOne, householdEvaluations } from './evaluations';
 import { exitCandidates } from './exits';
 import { parameterHistory, ruleSetHistory, setParameter, setRuleSet } from './service';
+import { setUrgency } from './urgency';
 
 const CHANGED =
   'Every household of the organisation’s subtree is then evaluated again as of today, in the background: `evaluationJobId` is the job (GET /api/v1/jobs/{id}), whose result counts the decisions by category and lists the first that changed.';
@@ -62,6 +65,27 @@ export const policyRoutes: FastifyPluginAsyncZod = async (app) => {
             evaluateOne(ctx, req.params.id, req.body.asOf ?? todayInShanghai(), 'demand'),
           ),
         ),
+  );
+  app.post(
+    '/archives/:id/urgency',
+    {
+      config: { access: 'registry:write' },
+      schema: {
+        tags,
+        summary:
+          "Set an archive's urgency with a reason (the rules then leave it alone), or give it back to the rules",
+        params: z.object({ id: z.uuid() }),
+        body: SetUrgency,
+        response: {
+          200: z.object({
+            urgency: z.enum(URGENCIES.map((u) => u.code) as ['normal', 'urgent', 'critical']),
+            urgencyManual: z.boolean(),
+            urgencyReason: z.string().nullable(),
+          }),
+        },
+      },
+    },
+    (req) => req.run((ctx) => setUrgency(ctx, req.params.id, req.body, todayInShanghai())),
   );
   app.get(
     '/registry/exits',

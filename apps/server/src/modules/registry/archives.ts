@@ -163,6 +163,8 @@ export async function getHousehold(ctx: Ctx, id: string, { full = false } = {}):
     primaryCause: x.primary_cause as ArchiveView['primaryCause'],
     secondaryCauses: x.secondary_causes as ArchiveView['secondaryCauses'],
     urgency: x.urgency as ArchiveView['urgency'],
+    urgencyManual: x.urgency_manual,
+    urgencyReason: x.urgency_reason,
     openedOn: x.opened_on,
     publicityStartedOn: x.publicity_started_on,
     archivedOn: x.archived_on,

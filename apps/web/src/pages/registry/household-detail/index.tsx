@@ -17,7 +17,6 @@ import {
   type HouseholdDetail,
   type PastArchive,
   RELATIONS,
-  URGENCIES,
 } from '@niangjia/contracts';
 import {
   Alert,
@@ -50,7 +49,6 @@ import {
   actionLabel,
   statusColor,
   statusLabel,
-  URGENCY_COLORS,
   useCodeLabel,
   useCodeLang,
 } from '../../../lib/registry-labels';
@@ -58,6 +56,7 @@ import { ArchiveStepModal } from './ArchiveStepModal';
 import { EvaluationCard } from './EvaluationCard';
 import { ObjectionsCard } from './ObjectionsCard';
 import { birthOf, COST_ITEMS, INCOME_ITEMS, type Item, itemKey, useMoney } from './shared';
+import { UrgencyField } from './UrgencyField';
 import { VisitsCard } from './VisitsCard';
 
 type Member = HouseholdDetail['members'][number];
@@ -407,7 +406,7 @@ function ArchiveSection({
     {
       key: 'urgency',
       label: t('registry.fields.urgency'),
-      children: <Tag color={URGENCY_COLORS[archive.urgency]}>{label(URGENCIES, archive.urgency)}</Tag>,
+      children: <UrgencyField archive={archive} />,
     },
     {
       key: 'primaryCause',

@@ -1,0 +1,81 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { householdInput } from './factories';
+import { type TestApp, testApp } from './harness';
+
+/**
+ * Urgency (issue 4): derived by the documented rules whenever a household is evaluated, unless a
+ * caseworker set it, with a reason; given back to the rules, it is derived again at once.
+ */
+let t: TestApp;
+let worker: string;
+let household: { id: string; archiveId: string };
+const post = (url: string, payload: object) =>
+  t.app.inject({ method: 'POST', url, headers: { cookie: worker }, payload });
+const archive = async () =>
+  (await t.app.inject({ url: `/api/v1/households/${household.id}`, headers: { cookie: worker } })).json()
+    .archive;
+
+beforeAll(async () => {
+  t = await testApp();
+  worker = await t.login('xq-caseworker');
+  // 600 yuan a month for three people: 200 a person, under 低保 300: deep hardship.
+  const input = householdInput('640104001', { size: 3 });
+  const res = await post('/api/v1/households', {
+    ...input,
+    income: { wageIncomeFen: 600 * 100 * 12 },
+    primaryCause: '3',
+    secondaryCauses: [],
+  });
+  expect(res.statusCode, res.body).toBe(201);
+  household = res.json();
+});
+afterAll(() => t?.close());
+
+describe('urgency', () => {
+  it('is derived when the household is evaluated, with the rule that gave it', async () => {
+    const evaluated = await post(`/api/v1/households/${household.id}/evaluations`, { asOf: '2026-06-30' });
+    expect(evaluated.json().evaluation.category).toBe('deep');
+    expect(await archive()).toMatchObject({ urgency: 'urgent', urgencyManual: false, urgencyReason: 'deep' });
+    // The list's copy follows: the household is found among the urgent ones.
+    const list = await t.app.inject({
+      url: '/api/v1/households?urgency=urgent&org=640104001',
+      headers: { cookie: worker },
+    });
+    expect(list.json().items.map((h: { id: string }) => h.id)).toContain(household.id);
+  });
+
+  it('keeps a caseworker’s urgency and reason through later evaluations, until given back', async () => {
+    const set = await post(`/api/v1/archives/${household.archiveId}/urgency`, {
+      urgency: 'critical',
+      reason: '户主突发重病住院，家中无人照料',
+    });
+    expect(set.statusCode, set.body).toBe(200);
+    expect(set.json()).toEqual({
+      urgency: 'critical',
+      urgencyManual: true,
+      urgencyReason: '户主突发重病住院，家中无人照料',
+    });
+    await post(`/api/v1/households/${household.id}/evaluations`, { asOf: '2026-07-01' });
+    expect(await archive()).toMatchObject({ urgency: 'critical', urgencyManual: true });
+    const audited = await t.db.kysely
+      .selectFrom('audit_log')
+      .select(['changes'])
+      .where('entity', '=', 'archive')
+      .where('entity_id', '=', household.archiveId)
+      .execute();
+    expect(audited.map((a) => a.changes)).toContainEqual(
+      expect.objectContaining({ urgency: { before: 'urgent', after: 'critical' } }),
+    );
+
+    const back = await post(`/api/v1/archives/${household.archiveId}/urgency`, {
+      urgency: 'derived',
+      reason: '已出院，恢复按规则判定',
+    });
+    expect(back.json()).toEqual({ urgency: 'urgent', urgencyManual: false, urgencyReason: 'deep' });
+    const refused = await post(`/api/v1/archives/${household.archiveId}/urgency`, {
+      urgency: 'critical',
+      reason: ' ',
+    });
+    expect(refused.statusCode).toBe(400);
+  });
+});
