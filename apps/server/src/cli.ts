@@ -395,8 +395,13 @@ function program(): Command {
       if (!isCalendarDate(asOf)) throw new UsageError(`--as-of: not a date YYYY-MM-DD: ${asOf}`);
       const { exitCandidates } = await import('./modules/policy/exits');
       await withDatabase(config(), 'niangjia exits', async (db) => {
-        const candidates = await exitCandidates(operatorRunner(db), { asOf, org: opts.org });
-        if (opts.json) return print(JSON.stringify({ asOf, count: candidates.length, candidates }));
+        const { items: candidates, unavailable } = await exitCandidates(operatorRunner(db), {
+          asOf,
+          org: opts.org,
+        });
+        if (opts.json)
+          return print(JSON.stringify({ asOf, count: candidates.length, candidates, unavailable }));
+        for (const u of unavailable) print(`  ${u.message}`);
         print(`Exit candidates as of ${asOf}: ${candidates.length}.`);
         for (const c of candidates)
           print(

@@ -138,6 +138,26 @@ describe('versions', () => {
     });
   });
 
+  it('lets a version with an end interrupt an open-ended one: the old value comes back the day after', async () => {
+    await set({ key: 'dibaoMonthly', value: '400', org: '640105', validFrom: '2014-01-01' });
+    await set({
+      key: 'dibaoMonthly',
+      value: '450',
+      org: '640105',
+      validFrom: '2016-01-01',
+      validTo: '2016-12-31',
+    });
+    const own = (await asRoot((ctx) => parameterHistory(ctx, '640105', 'dibaoMonthly')))
+      .filter((v) => v.org === '640105')
+      .map((v) => [v.valueText, v.validFrom, v.validTo]);
+    expect(own).toEqual([
+      ['400', '2017-01-01', null],
+      ['450', '2016-01-01', '2016-12-31'],
+      ['400', '2014-01-01', '2015-12-31'],
+    ]);
+    expect((await get('dibaoMonthly', '640105', '2017-06-01')).valueText).toBe('400');
+  });
+
   it('refuses a version that overlaps another, naming it, and changes nothing', async () => {
     const before = await t.db.kysely.selectFrom('policy_parameters').selectAll().execute();
     // Inside the district's closed 2016 version.
@@ -184,6 +204,31 @@ describe('versions', () => {
     ]);
     expect(bad('publicityWorkingDays', '5.5')).toEqual(['publicityWorkingDays takes a whole number, e.g. 5']);
     expect(bad('noSuchKey', '1')).toHaveLength(1);
+  });
+});
+
+describe('history', () => {
+  it('lets the application close a version but never change one', async () => {
+    const version = await t.db.kysely
+      .selectFrom('policy_parameters')
+      .select('id')
+      .where('key', '=', 'dibaoMonthly')
+      .where('valid_to', 'is not', null)
+      .executeTakeFirstOrThrow();
+    await expect(
+      asRoot((ctx) =>
+        ctx.tx.updateTable('policy_parameters').set({ value: 1 }).where('id', '=', version.id).execute(),
+      ),
+    ).rejects.toThrow(/may only be closed/);
+    await expect(
+      asRoot((ctx) =>
+        ctx.tx
+          .updateTable('policy_parameters')
+          .set({ valid_to: '2030-01-01' })
+          .where('id', '=', version.id)
+          .execute(),
+      ),
+    ).rejects.toThrow(/may only be closed/);
   });
 });
 

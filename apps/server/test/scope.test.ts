@@ -249,6 +249,12 @@ const PROBES: Record<string, Probe> = {
     payload: { urgency: 'critical', reason: 'x' },
     expect: [404],
   }),
+  'POST /api/v1/policy/simulations': () => ({
+    method: 'POST',
+    url: '/api/v1/policy/simulations',
+    payload: { base: { ruleSet: 'legacy-2013' }, proposal: { ruleSet: 'national-2016' }, org: '640104' },
+    expect: [404],
+  }),
   'GET /api/v1/registry/exits': () => ({
     method: 'GET',
     url: '/api/v1/registry/exits?org=640104',

@@ -132,4 +132,41 @@ describe('simulate', () => {
     ]);
     expect(PolicyFile.safeParse({ ruleSet: 'national-2020' }).success).toBe(false);
   });
+
+  it('answers over HTTP to whoever reads the policy, with both decisions of each changed household', async () => {
+    const worker = await t.login('xq-caseworker');
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/policy/simulations',
+      headers: { cookie: worker },
+      payload: {
+        base: { ruleSet: 'legacy-2013' },
+        proposal: { ruleSet: 'national-2016' },
+        org: '640104002',
+        asOf: '2017-06-30',
+      },
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    const body = res.json();
+    expect(body).toMatchObject({
+      asOf: '2017-06-30',
+      population: 3,
+      entering: 1,
+      leaving: 0,
+      changedCount: 2,
+    });
+    const rent = body.changed.find((c: { household: { id: string } }) => c.household.id === ids.rent);
+    expect([rent.base.category, rent.proposal.category]).toEqual([null, 'relative']);
+    expect(rent.proposal.tests.find((x: { decisive: boolean }) => x.decisive).code).toBe('relative');
+    const bad = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/policy/simulations',
+      headers: { cookie: worker },
+      payload: {
+        base: { ruleSet: 'legacy-2013' },
+        proposal: { ruleSet: 'national-2016', parameters: { dibaoMonthly: 'x' } },
+      },
+    });
+    expect(bad.statusCode).toBe(400);
+  });
 });

@@ -414,3 +414,48 @@ export const ExitCandidatesQuery = z.object({
     .regex(/^[A-Za-z0-9-]{1,32}$/)
     .optional(),
 });
+
+/** A what-if simulation asked over HTTP: two policy files, the scope and the date. */
+export const SimulationRequest = z.object({
+  base: PolicyFile,
+  proposal: PolicyFile,
+  org: z
+    .string()
+    .regex(/^[A-Za-z0-9-]{1,32}$/)
+    .optional(),
+  /** Default: today in Shanghai. */
+  asOf: z.iso.date().optional(),
+});
+
+const SimulationSide = z.object({
+  eligible: z.number().int(),
+  byCategory: z.record(z.string(), z.number().int()),
+  costFen: z.number().int(),
+});
+const Breakdown = z.record(z.string(), z.object({ entering: z.number().int(), leaving: z.number().int() }));
+
+export const SimulationResultView = z
+  .object({
+    asOf: z.iso.date(),
+    population: z.number().int(),
+    base: SimulationSide,
+    proposal: SimulationSide,
+    entering: z.number().int(),
+    leaving: z.number().int(),
+    breakdown: z.object({ category: Breakdown, cause: Breakdown, org: Breakdown, migrant: Breakdown }),
+    changedCount: z.number().int(),
+    /** The first households whose decision differs, each with both decisions and their traces. */
+    changed: z.array(
+      z.object({
+        household: z.object({
+          id: z.uuid(),
+          orgCode: z.string(),
+          migrant: z.boolean(),
+          primaryCause: z.string().nullable(),
+        }),
+        base: EvaluationDecision,
+        proposal: EvaluationDecision,
+      }),
+    ),
+  })
+  .meta({ id: 'SimulationResult' });

@@ -664,8 +664,10 @@ export const evaluations = pgTable(
 );
 
 /**
- * Each household's newest decision, one narrow row: what a new evaluation compares with to tell a
- * change, without searching the history. Written only when the outcome changes.
+ * Each household's current outcome, one narrow row: what a new evaluation compares with to tell a
+ * change, without searching the history. Written only when the outcome changes (by a decision
+ * about the same day or a later one), so `evaluation_id` and `as_of` name the decision that gave
+ * the outcome, not necessarily the newest.
  */
 export const currentEvaluations = pgTable('current_evaluations', {
   householdId: uuid('household_id')

@@ -45,7 +45,7 @@ export function useExitCandidates(asOf: string) {
   return useQuery({
     queryKey: ['exits', asOf] as const,
     queryFn: ({ signal }) =>
-      api.get<{ asOf: string; items: ExitCandidate[] }>(
+      api.get<{ asOf: string; items: ExitCandidate[]; unavailable: { org: string; message: string }[] }>(
         `/api/v1/registry/exits?asOf=${encodeURIComponent(asOf)}`,
         signal,
       ),

@@ -29,6 +29,7 @@ import {
   type ParameterVersion,
   type Policy,
   RULES_VERSION,
+  todayInShanghai,
 } from '@niangjia/domain';
 import type { Ctx } from '../../http/context';
 import { AppError, notFound } from '../../http/errors';
@@ -38,6 +39,8 @@ import { parametersInForce, ruleSetInForce } from './service';
 export type EvaluationReason = 'survey' | 'review' | 'demand' | 'bulk';
 
 type Outcome = { eligible: boolean; category: ArchiveCategory | null };
+/** A household's current outcome and the day of the decision that gave it. */
+type Current = Outcome & { asOf: CalendarDate };
 
 interface FactsRow {
   id: string;
@@ -64,6 +67,7 @@ interface FactsRow {
   members: [string, string | null, string | null][] | null;
   current_eligible: boolean | null;
   current_category: string | null;
+  current_as_of: string | null;
   archive_id: string | null;
   archive_origin: string | null;
   archive_opened_on: string | null;
@@ -81,8 +85,8 @@ export interface HouseholdToEvaluate {
   archiveStatus: string | null;
   surveyDate: CalendarDate | null;
   facts: HouseholdFacts;
-  /** The outcome of its newest decision, if it has one. */
-  current: Outcome | undefined;
+  /** Its current outcome, if it has one. */
+  current: Current | undefined;
   /** Its current archive, for the urgency the rules derive (none when set by hand or closed). */
   archive: {
     id: string;
@@ -108,7 +112,7 @@ export async function loadFacts(ctx: Ctx, ids: readonly string[]): Promise<House
            h.property_income_fen, h.transfer_income_fen, h.other_income_fen, h.medical_cost_fen,
            h.disability_cost_fen, h.education_cost_fen, h.housing_cost_fen, h.other_rigid_cost_fen,
            h.employment_cost_fen, json_build_array(hp.birth_date, hp.health, hp.activity) AS head,
-           mm.members, ce.eligible AS current_eligible, ce.category AS current_category,
+           mm.members, ce.eligible AS current_eligible, ce.category AS current_category, ce.as_of AS current_as_of,
            a.id AS archive_id, a.origin AS archive_origin, a.opened_on AS archive_opened_on, a.urgency AS archive_urgency,
            a.urgency_manual AS archive_urgency_manual, a.urgency_reason AS archive_urgency_reason
     FROM unnest(${ids as string[]}::uuid[]) AS b(id)
@@ -144,7 +148,11 @@ export async function loadFacts(ctx: Ctx, ids: readonly string[]): Promise<House
     current:
       r.current_eligible === null
         ? undefined
-        : { eligible: r.current_eligible, category: r.current_category as ArchiveCategory | null },
+        : {
+            eligible: r.current_eligible,
+            category: r.current_category as ArchiveCategory | null,
+            asOf: r.current_as_of as CalendarDate,
+          },
     facts: {
       income: {
         wage: Number(r.wage_income_fen),
@@ -184,8 +192,9 @@ interface Unavailable {
   unavailable: string;
 }
 
-/** A policy in force, with the id of its stored snapshot once a decision has used it. */
-type PolicyInForce = Policy & { snapshotId?: string };
+/** A policy in force, with its snapshot once a decision has used it (the content, not a row id: the
+ * cache outlives a batch's transaction, which may roll back). */
+type PolicyInForce = Policy & { snapshot?: Snapshot };
 
 /** The policy in force for an organisation on a date, or why there is none (a 409 naming it). */
 async function policyOf(
@@ -219,25 +228,37 @@ function snapshotOf(policy: Policy, used: readonly ParameterVersion[]) {
   return { ...content, fingerprint: createHash('sha256').update(JSON.stringify(content)).digest('hex') };
 }
 
-/** The stored snapshot's id: the existing one with the same content, or a new one. */
-async function snapshotId(ctx: Ctx, snapshot: ReturnType<typeof snapshotOf>): Promise<string> {
-  await ctx.tx
-    .insertInto('evaluation_policies')
-    .values({
-      fingerprint: snapshot.fingerprint,
-      rule_set: snapshot.ruleSet,
-      rules_version: snapshot.rulesVersion,
-      options: JSON.stringify(snapshot.options),
-      parameters: JSON.stringify(snapshot.parameters),
-    })
-    .onConflict((oc) => oc.column('fingerprint').doNothing())
-    .execute();
-  const row = await ctx.tx
+type Snapshot = ReturnType<typeof snapshotOf>;
+
+/**
+ * The stored ids of a batch's snapshots, by fingerprint: those already stored, and the new ones
+ * stored now (two statements, whatever the number of policies).
+ */
+async function snapshotIds(ctx: Ctx, snapshots: readonly Snapshot[]): Promise<Map<string, string>> {
+  if (snapshots.length === 0) return new Map();
+  await sql`
+    INSERT INTO evaluation_policies (fingerprint, rule_set, rules_version, options, parameters)
+    SELECT x.fingerprint, x.rule_set, x.rules_version, x.options, x.parameters
+    FROM json_to_recordset(${JSON.stringify(
+      snapshots.map((x) => ({
+        fingerprint: x.fingerprint,
+        rule_set: x.ruleSet,
+        rules_version: x.rulesVersion,
+        options: x.options,
+        parameters: x.parameters,
+      })),
+    )}::json) AS x(fingerprint text, rule_set text, rules_version integer, options jsonb, parameters jsonb)
+    ON CONFLICT (fingerprint) DO NOTHING`.execute(ctx.tx);
+  const rows = await ctx.tx
     .selectFrom('evaluation_policies')
-    .select('id')
-    .where('fingerprint', '=', snapshot.fingerprint)
-    .executeTakeFirstOrThrow();
-  return row.id;
+    .select(['id', 'fingerprint'])
+    .where(
+      'fingerprint',
+      'in',
+      snapshots.map((x) => x.fingerprint),
+    )
+    .execute();
+  return new Map(rows.map((r) => [r.fingerprint, r.id]));
 }
 
 export interface StoredEvaluation {
@@ -245,8 +266,8 @@ export interface StoredEvaluation {
   householdId: string;
   reason: EvaluationReason;
   evaluation: Evaluation;
-  /** The outcome of the household's previous decision (undefined: none before). */
-  previous: Outcome | undefined;
+  /** The household's current outcome before this decision (undefined: none before). */
+  previous: Current | undefined;
 }
 
 const EVALUATION_COLUMNS = {
@@ -294,6 +315,8 @@ export async function evaluateHouseholds(
   const stored: StoredEvaluation[] & { skipped?: Unevaluated[] } = [];
   const skipped: Unevaluated[] = [];
   const rows: Record<keyof typeof EVALUATION_COLUMNS, unknown>[] = [];
+  /** The snapshots this batch's decisions use; each row names its snapshot's fingerprint until stored. */
+  const batchSnapshots = new Map<string, Snapshot>();
   for (const h of households) {
     const asOf = typeof options.asOf === 'string' ? options.asOf : (h.surveyDate ?? options.asOf.today);
     const key = `${h.orgId}|${asOf}`;
@@ -322,14 +345,15 @@ export async function evaluateHouseholds(
       continue;
     }
     // The rule set reads the same parameters for every household of a policy: one snapshot each.
-    policy.snapshotId ??= await snapshotId(ctx, snapshotOf(policy, evaluation.parameters));
+    policy.snapshot ??= snapshotOf(policy, evaluation.parameters);
+    batchSnapshots.set(policy.snapshot.fingerprint, policy.snapshot);
     const id = crypto.randomUUID();
     stored.push({ id, householdId: h.id, reason: options.reason, evaluation, previous: h.current });
     rows.push({
       id,
       household_id: h.id,
       org_id: h.orgId,
-      policy_id: policy.snapshotId,
+      policy_id: policy.snapshot.fingerprint,
       as_of: asOf,
       reason: options.reason,
       rule_set: evaluation.ruleSet,
@@ -341,9 +365,16 @@ export async function evaluateHouseholds(
     });
   }
   stored.skipped = skipped;
+  const snapshots = await snapshotIds(ctx, [...batchSnapshots.values()]);
+  for (const r of rows) r.policy_id = snapshots.get(r.policy_id as string);
   await bulkInsert(ctx.tx, 'evaluations', EVALUATION_COLUMNS, rows);
   // The outcomes that changed become the households' current ones.
-  const moved = rows.filter((_, i) => changed(stored[i] as StoredEvaluation));
+  // A decision about an earlier day than the current one's is history, not the current outcome.
+  const becomesCurrent = (i: number) => {
+    const current = (stored[i] as StoredEvaluation).previous as Current | undefined;
+    return current === undefined || (rows[i]?.as_of as CalendarDate) >= current.asOf;
+  };
+  const moved = rows.filter((_, i) => changed(stored[i] as StoredEvaluation) && becomesCurrent(i));
   if (moved.length > 0)
     await sql`
       INSERT INTO current_evaluations (household_id, org_id, evaluation_id, eligible, category, as_of)
@@ -358,7 +389,7 @@ export async function evaluateHouseholds(
   for (const [i, s] of stored.entries()) {
     const h = byHousehold.get(s.householdId) as HouseholdToEvaluate;
     const closed = h.archiveStatus === 'exited' || h.archiveStatus === 'refused';
-    if (!h.archive || h.archive.urgencyManual || closed) continue;
+    if (!h.archive || h.archive.urgencyManual || closed || !becomesCurrent(i)) continue;
     const derived = deriveUrgency(
       {
         category: s.evaluation.category,
@@ -367,7 +398,8 @@ export async function evaluateHouseholds(
         openedOn: h.archive.openedOn,
         health: h.facts.people.map((p) => p.health),
       },
-      rows[i]?.as_of as CalendarDate,
+      // Recent events are recent from today, whatever day the decision is about.
+      todayInShanghai(),
     );
     if (derived.urgency !== h.archive.urgency || derived.reason !== h.archive.urgencyReason)
       urgencies.push({
@@ -459,7 +491,14 @@ export async function evaluateOne(
 ): Promise<HouseholdEvaluation & { changed: boolean }> {
   await requireHousehold(ctx, householdId);
   const [stored] = await evaluateHouseholds(ctx, [householdId], { asOf, reason });
-  const s = stored as StoredEvaluation;
+  // A household whose head's record is outside the caller's scope (kept by another organisation)
+  // is not read: say so rather than fail.
+  if (!stored)
+    throw new AppError(
+      'conflict',
+      "The household's head is kept by another organisation: it cannot be evaluated here",
+    );
+  const s = stored;
   return {
     id: s.id,
     asOf,
@@ -488,6 +527,7 @@ export async function householdEvaluations(ctx: Ctx, householdId: string): Promi
       'e.eligible',
       'e.category',
       'e.inputs',
+      'e.monthly_income_fen',
       'e.created_at',
       'p.rule_set',
       'p.rules_version',
@@ -500,11 +540,32 @@ export async function householdEvaluations(ctx: Ctx, householdId: string): Promi
     .execute();
   return rows.map((r) => {
     const parameters = Object.fromEntries((r.parameters as ParameterVersion[]).map((v) => [v.key, v]));
-    const evaluation = evaluateHousehold(
-      r.inputs as HouseholdFacts,
-      { ruleSet: r.rule_set as RuleSet, options: r.options as PolicyOptions, parameters },
-      r.as_of,
-    );
+    let evaluation: Evaluation;
+    try {
+      evaluation = evaluateHousehold(
+        r.inputs as HouseholdFacts,
+        { ruleSet: r.rule_set as RuleSet, options: r.options as PolicyOptions, parameters },
+        r.as_of,
+      );
+    } catch {
+      // Today's rules cannot read this decision again (a later version needs a value it did not
+      // record): the decision stands as stored, without a trace.
+      evaluation = {
+        ruleSet: r.rule_set as RuleSet,
+        asOf: r.as_of,
+        eligible: r.eligible,
+        category: r.category as ArchiveCategory | null,
+        perCapita: {
+          monthlyIncomeFen: Number(r.monthly_income_fen),
+          monthlyNetIncomeFen: Number(r.monthly_income_fen),
+        },
+        factors: [],
+        parameters: r.parameters as ParameterVersion[],
+        options: r.options as PolicyOptions,
+        exclusions: [],
+        tests: [],
+      };
+    }
     const explanation = {
       zh: describeEvaluation(evaluation, 'zh'),
       en: describeEvaluation(evaluation, 'en'),

@@ -13,7 +13,7 @@ import {
   maskResidentId,
 } from '@niangjia/domain';
 import type { Ctx } from '../../http/context';
-import { AppError, notFound } from '../../http/errors';
+import { notFound } from '../../http/errors';
 import { audit } from '../audit/service';
 import { parameterFor } from './service';
 
@@ -94,13 +94,15 @@ const BATCH = 2_000;
 
 /**
  * Archived households of the scope (or of `org`'s subtree) that are exit candidates on a date,
- * each with every reason. The survey's own income (its yearly total ÷ 12, on the survey's day)
- * opens the income history; each record is compared with the 低保 line in force on its day.
+ * each with every reason. The income history is what visits and reviews found (the survey's
+ * figures are a year's, gross of the costs the rules deduct: they would list a relative-hardship
+ * household months later on no new evidence); each record is compared with the 低保 line in force
+ * on its day. An organisation without the rules' values is left out and named in `unavailable`.
  */
 export async function exitCandidates(
   run: <T>(fn: (ctx: Ctx) => Promise<T>) => Promise<T>,
   options: { asOf: CalendarDate; org?: string },
-): Promise<ExitCandidate[]> {
+): Promise<{ items: ExitCandidate[]; unavailable: { org: string; message: string }[] }> {
   const path = options.org
     ? await run(async (ctx) => {
         const org = await ctx.tx
@@ -114,7 +116,11 @@ export async function exitCandidates(
     : undefined;
   const out: ExitCandidate[] = [];
   const lines = new Map<string, number | null>();
-  const rules = new Map<string, { exitYearsWithoutObjectiveCause: number; exitMonthsAboveDibao: number }>();
+  const rules = new Map<
+    string,
+    { exitYearsWithoutObjectiveCause: number; exitMonthsAboveDibao: number } | null
+  >();
+  const unavailable = new Map<string, string>();
   let after: string | undefined;
   for (;;) {
     const batch = await run(async (ctx) => {
@@ -144,7 +150,7 @@ export async function exitCandidates(
         LIMIT ${BATCH}`.execute(ctx.tx);
       // The lines and rules each row needs, looked up once per organisation and day.
       for (const r of rows) {
-        const days = [options.asOf, ...(r.survey_date ? [r.survey_date] : []), ...r.incomes.map((i) => i.on)];
+        const days = r.incomes.map((i) => i.on);
         for (const day of days) {
           const key = `${r.org_id}|${day}`;
           if (!lines.has(key))
@@ -153,15 +159,22 @@ export async function exitCandidates(
         if (!rules.has(r.org_id)) {
           const years = await parameterFor(ctx, r.org_id, 'exitYearsWithoutObjectiveCause', options.asOf);
           const months = await parameterFor(ctx, r.org_id, 'exitMonthsAboveDibao', options.asOf);
+          const lacking = [
+            !years && 'exitYearsWithoutObjectiveCause',
+            !months && 'exitMonthsAboveDibao',
+          ].filter(Boolean);
+          // An organisation without the rules' values is left out and named, never failing the rest.
           if (!years || !months)
-            throw new AppError(
-              'conflict',
-              `No value of ${[!years && 'exitYearsWithoutObjectiveCause', !months && 'exitMonthsAboveDibao'].filter(Boolean).join(', ')} is in force for ${r.org_code} on ${options.asOf}: set it first (niangjia policy set)`,
+            unavailable.set(
+              r.org_code,
+              `No value of ${lacking.join(', ')} is in force for ${r.org_code} on ${options.asOf}: its households are not reviewed (niangjia policy set)`,
             );
-          rules.set(r.org_id, {
-            exitYearsWithoutObjectiveCause: years.value,
-            exitMonthsAboveDibao: months.value,
-          });
+          rules.set(
+            r.org_id,
+            years && months
+              ? { exitYearsWithoutObjectiveCause: years.value, exitMonthsAboveDibao: months.value }
+              : null,
+          );
         }
       }
       return rows;
@@ -169,14 +182,6 @@ export async function exitCandidates(
     for (const r of batch) {
       const line = (day: string) => lines.get(`${r.org_id}|${day}`) ?? null;
       const history: IncomeRecord[] = [];
-      const survey = r.survey_date ? line(r.survey_date) : null;
-      if (r.survey_date && survey !== null)
-        history.push({
-          on: r.survey_date,
-          monthlyIncomeFen: Number(r.survey_monthly_fen),
-          size: r.size,
-          dibaoMonthlyFen: survey,
-        });
       for (const i of r.incomes) {
         const dibao = line(i.on);
         // A record on a day without a 低保 line cannot be compared: it ends the run.
@@ -187,11 +192,14 @@ export async function exitCandidates(
           dibaoMonthlyFen: dibao ?? Number.MAX_SAFE_INTEGER,
         });
       }
+      const orgRules = rules.get(r.org_id);
+      if (!orgRules) continue;
       const reasons = exitCandidacy(
         { archivedOn: r.archived_on, causes: r.causes ?? [], disabledMember: r.disabled, incomes: history },
-        rules.get(r.org_id) as { exitYearsWithoutObjectiveCause: number; exitMonthsAboveDibao: number },
+        orgRules,
         options.asOf,
       );
+
       if (reasons.length === 0) continue;
       out.push({
         householdId: r.household_id,
@@ -207,5 +215,5 @@ export async function exitCandidates(
     if (batch.length < BATCH) break;
     after = (batch.at(-1) as ArchivedRow).household_id;
   }
-  return out;
+  return { items: out, unavailable: [...unavailable].map(([org, message]) => ({ org, message })) };
 }

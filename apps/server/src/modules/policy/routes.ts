@@ -9,16 +9,20 @@ import {
   SetParameter,
   SetRuleSet,
   SetUrgency,
+  SimulationRequest,
+  SimulationResultView,
   URGENCIES,
 } from '@niangjia/contracts';
 import { todayInShanghai } from '@niangjia/domain';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Ctx } from '../../http/context';
+import { badRequest } from '../../http/errors';
 import { queueEvaluation } from './evaluation-job';
 import { evaluateOne, householdEvaluations } from './evaluations';
 import { exitCandidates } from './exits';
 import { parameterHistory, ruleSetHistory, setParameter, setRuleSet } from './service';
+import { simulate } from './simulation';
 import { setUrgency } from './urgency';
 
 const CHANGED =
@@ -58,13 +62,17 @@ export const policyRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (req, reply) =>
-      reply
-        .code(201)
-        .send(
-          await req.run((ctx) =>
-            evaluateOne(ctx, req.params.id, req.body.asOf ?? todayInShanghai(), 'demand'),
-          ),
-        ),
+      reply.code(201).send(
+        await req.run((ctx) => {
+          const today = todayInShanghai();
+          const asOf = req.body.asOf ?? today;
+          if (asOf > today)
+            throw badRequest('A household is evaluated as of today or an earlier day', [
+              { path: ['body', 'asOf'], message: '评估日期不能晚于今天' },
+            ]);
+          return evaluateOne(ctx, req.params.id, asOf, 'demand');
+        }),
+      ),
   );
   app.post(
     '/archives/:id/urgency',
@@ -97,14 +105,21 @@ export const policyRoutes: FastifyPluginAsyncZod = async (app) => {
         description:
           'Without an objective cause (1, 6, 7, 8 or a disabled member) for longer than exitYearsWithoutObjectiveCause years since archiving; or with the recorded monthly income per person above 低保 for exitMonthsAboveDibao consecutive months. Exiting stays a step a person takes.',
         querystring: ExitCandidatesQuery,
-        response: { 200: z.object({ asOf: z.iso.date(), items: z.array(ExitCandidate) }) },
+        response: {
+          200: z.object({
+            asOf: z.iso.date(),
+            items: z.array(ExitCandidate),
+            /** Organisations left out for want of the rules' values. */
+            unavailable: z.array(z.object({ org: z.string(), message: z.string() })),
+          }),
+        },
       },
     },
     async (req) => {
       const asOf = req.query.asOf ?? todayInShanghai();
       // Batches of the list each in a transaction of the request's scope.
-      const items = await exitCandidates((fn) => req.run(fn), { asOf, org: req.query.org });
-      return { asOf, items };
+      const { items, unavailable } = await exitCandidates((fn) => req.run(fn), { asOf, org: req.query.org });
+      return { asOf, items, unavailable };
     },
   );
   app.get(
@@ -140,6 +155,26 @@ export const policyRoutes: FastifyPluginAsyncZod = async (app) => {
           evaluationJobId: await reevaluate(ctx, req.body.org),
         })),
       ),
+  );
+  app.post(
+    '/policy/simulations',
+    {
+      config: { access: 'policy:read' },
+      schema: {
+        tags,
+        summary:
+          'What-if: every household not exited, evaluated under a base policy and a proposal; nothing is written',
+        description:
+          'Parameters a policy file does not name come from the values in force for each household’s organisation on the date. The answer counts both sides by category with their yearly living-aid cost, who enters and who leaves by category, cause, organisation and migrant status, and lists the first 200 households whose decision differs with both traces.',
+        body: SimulationRequest,
+        response: { 200: SimulationResultView },
+      },
+    },
+    async (req) => {
+      const asOf = req.body.asOf ?? todayInShanghai();
+      const result = await simulate((fn) => req.run(fn), { ...req.body, asOf });
+      return { asOf, ...result };
+    },
   );
   app.get(
     '/policy/rule-sets',

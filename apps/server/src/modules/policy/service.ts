@@ -2,7 +2,8 @@
  * Policy parameters and rule sets as dated, regional data (issue 4): versions are set with their
  * source, never deleted, and the value in force for an organisation on a date is its own version
  * or the nearest ancestor's. A new version that starts inside an open-ended one closes it the day
- * before (a new 低保 line from 1 July ends the old one on 30 June); any other overlap is refused.
+ * before (a new 低保 line from 1 July ends the old one on 30 June), and when the new one has an
+ * end, the old value comes back the day after it; any other overlap is refused.
  */
 import {
   type ParameterKey,
@@ -146,6 +147,36 @@ export async function setParameter(ctx: Ctx, input: SetParameter): Promise<Param
     source: input.source ?? null,
   };
   await audit(ctx, { action: 'create', entity: 'policy_parameter', entityId: row.id, orgId: org.id, after });
+  // A version for a period inside an open-ended one interrupts it: the old value comes back the
+  // day after (a 2016-only line, then the line of before again).
+  if (close && to !== null) {
+    const resumed = await ctx.tx
+      .insertInto('policy_parameters')
+      .values({
+        org_id: org.id,
+        key: input.key,
+        value: close.value,
+        valid_from: addDays(to, 1),
+        valid_to: null,
+        source: close.source,
+      })
+      .returning(['id'])
+      .executeTakeFirstOrThrow();
+    await audit(ctx, {
+      action: 'create',
+      entity: 'policy_parameter',
+      entityId: resumed.id,
+      orgId: org.id,
+      after: {
+        key: input.key,
+        value: close.value,
+        validFrom: addDays(to, 1),
+        validTo: null,
+        source: close.source,
+        resumes: close.id,
+      },
+    });
+  }
   return {
     id: row.id,
     key: input.key,
@@ -263,7 +294,7 @@ export async function setRuleSet(ctx: Ctx, input: SetRuleSet): Promise<RuleSetVe
   await lockVersions(ctx, `policy_rule_sets:${org.id}`);
   const existing = await ctx.tx
     .selectFrom('policy_rule_sets')
-    .select(['id', 'valid_from', 'valid_to'])
+    .select(['id', 'valid_from', 'valid_to', 'rule_set', 'options', 'source'])
     .where('org_id', '=', org.id)
     .execute();
   const to = input.validTo ?? null;
@@ -305,6 +336,33 @@ export async function setRuleSet(ctx: Ctx, input: SetRuleSet): Promise<RuleSetVe
     source: input.source ?? null,
   };
   await audit(ctx, { action: 'create', entity: 'policy_rule_set', entityId: row.id, orgId: org.id, after });
+  if (close && to !== null) {
+    const resumed = await ctx.tx
+      .insertInto('policy_rule_sets')
+      .values({
+        org_id: org.id,
+        rule_set: close.rule_set,
+        options: JSON.stringify(close.options),
+        valid_from: addDays(to, 1),
+        valid_to: null,
+        source: close.source,
+      })
+      .returning(['id'])
+      .executeTakeFirstOrThrow();
+    await audit(ctx, {
+      action: 'create',
+      entity: 'policy_rule_set',
+      entityId: resumed.id,
+      orgId: org.id,
+      after: {
+        ruleSet: close.rule_set,
+        options: close.options,
+        validFrom: addDays(to, 1),
+        validTo: null,
+        resumes: close.id,
+      },
+    });
+  }
   return {
     id: row.id,
     ruleSet: input.ruleSet,

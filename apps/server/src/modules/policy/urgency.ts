@@ -3,6 +3,7 @@
  * it alone, or given back to the rules, which derive it again at once (an evaluation on demand).
  */
 import type { SetUrgency, Urgency } from '@niangjia/contracts';
+import { sql } from '@niangjia/db';
 import type { CalendarDate } from '@niangjia/domain';
 import type { Ctx } from '../../http/context';
 import { conflict, notFound } from '../../http/errors';
@@ -23,13 +24,19 @@ export async function setUrgency(
     .executeTakeFirst();
   if (!a) throw notFound('Archive');
   if (a.status === 'exited' || a.status === 'refused') throw conflict('A closed archive keeps its urgency');
+  const current = await sql<{
+    id: string;
+  }>`SELECT id FROM niangjia_current_archive(${a.household_id})`.execute(ctx.tx);
+  if (current.rows[0]?.id !== archiveId)
+    throw conflict("Only the household's current archive has an urgency to change");
   const manual = input.urgency !== 'derived';
   await ctx.tx
     .updateTable('archives')
     .set({
       ...(manual ? { urgency: input.urgency } : {}),
       urgency_manual: manual,
-      urgency_reason: input.reason,
+      // Given back to the rules, the reason is theirs again (derived at once, below).
+      urgency_reason: manual ? input.reason : null,
       updated_at: new Date(),
     })
     .where('id', '=', archiveId)

@@ -54,6 +54,9 @@ export default function ExitsPage() {
       </div>
       <Card size="small">
         <Alert type="info" showIcon style={{ marginBottom: 12 }} title={t('exits.explain')} />
+        {(query.data?.unavailable ?? []).map((u) => (
+          <Alert key={u.org} type="warning" showIcon style={{ marginBottom: 12 }} title={u.message} />
+        ))}
         {query.isError ? (
           <Alert type="error" showIcon title={(query.error as Error).message} data-testid="exits-error" />
         ) : (
