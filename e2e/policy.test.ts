@@ -69,6 +69,17 @@ describe.skipIf(!hasChromium && !ci)(
       await screenshot(manager, 'policy-03-decision');
     });
 
+    it('compares the 2013 rule with the national one over the district, side by side, writing nothing', async () => {
+      await manager.getByTestId('menu-simulation').click();
+      await manager.getByTestId('simulation-run').click();
+      const result = manager.getByTestId('simulation-result');
+      await result.waitFor({ timeout: 60_000 });
+      expect(await result.textContent()).toContain('新纳入');
+      await manager.getByTestId('simulation-chart-category').locator('canvas').first().waitFor();
+      expect(await manager.getByTestId('simulation-changed').locator('tbody tr').count()).toBeGreaterThan(0);
+      await screenshot(manager, 'policy-05-simulation');
+    });
+
     it('lists the exit candidates with their reasons', async () => {
       await manager.getByTestId('menu-exits').click();
       await manager.getByTestId('exits-table').waitFor();

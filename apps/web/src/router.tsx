@@ -18,6 +18,7 @@ const DuePage = lazy(() => import('./pages/registry/due'));
 const DuplicatesPage = lazy(() => import('./pages/registry/duplicates'));
 const ExitsPage = lazy(() => import('./pages/registry/exits'));
 const PolicyParametersPage = lazy(() => import('./pages/policy/parameters'));
+const SimulationPage = lazy(() => import('./pages/policy/simulation'));
 const SurveyImportPage = lazy(() => import('./pages/registry/import'));
 const AuditTrailPage = lazy(() => import('./pages/audit/trail'));
 const NotFoundPage = lazy(() => import('./pages/errors/not-found'));
@@ -79,6 +80,14 @@ export const router = createBrowserRouter([
         element: (
           <RequirePermission permission="policy:read">
             <PolicyParametersPage />
+          </RequirePermission>
+        ),
+      },
+      {
+        path: 'policy/simulation',
+        element: (
+          <RequirePermission permission="policy:read">
+            <SimulationPage />
           </RequirePermission>
         ),
       },

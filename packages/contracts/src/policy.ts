@@ -449,6 +449,7 @@ export const SimulationResultView = z
       z.object({
         household: z.object({
           id: z.uuid(),
+          headName: z.string(),
           orgCode: z.string(),
           migrant: z.boolean(),
           primaryCause: z.string().nullable(),

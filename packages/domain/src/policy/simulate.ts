@@ -50,6 +50,7 @@ export interface SimulationSide {
 /** A household as the breakdowns see it. */
 export interface SimulatedHousehold {
   id: string;
+  headName: string;
   orgCode: string;
   migrant: boolean;
   primaryCause: string | null;

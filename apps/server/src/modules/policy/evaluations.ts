@@ -47,6 +47,7 @@ interface FactsRow {
   org_id: string;
   org_code: string;
   head_migrant_worker: boolean;
+  head_name: string;
   archive_status: string | null;
   survey_date: string | null;
   causes: string[];
@@ -81,6 +82,7 @@ export interface HouseholdToEvaluate {
   orgId: string;
   orgCode: string;
   migrant: boolean;
+  headName: string;
   /** The status of its current archive (null: none). */
   archiveStatus: string | null;
   surveyDate: CalendarDate | null;
@@ -107,7 +109,7 @@ export async function loadFacts(ctx: Ctx, ids: readonly string[]): Promise<House
   // Driven by the ids (unnest): one index lookup per household and per member, whatever the
   // statistics say; an ANY(array) filter was planned as sequential scans of whole tables.
   const { rows } = await sql<FactsRow>`
-    SELECT h.id, h.org_id, o.code AS org_code, h.head_migrant_worker, h.archive_status, h.survey_date,
+    SELECT h.id, h.org_id, o.code AS org_code, h.head_migrant_worker, h.head_name, h.archive_status, h.survey_date,
            h.archive_causes AS causes, h.exclusions, h.wage_income_fen, h.business_income_fen,
            h.property_income_fen, h.transfer_income_fen, h.other_income_fen, h.medical_cost_fen,
            h.disability_cost_fen, h.education_cost_fen, h.housing_cost_fen, h.other_rigid_cost_fen,
@@ -132,6 +134,7 @@ export async function loadFacts(ctx: Ctx, ids: readonly string[]): Promise<House
     orgId: r.org_id,
     orgCode: r.org_code,
     migrant: r.head_migrant_worker,
+    headName: r.head_name,
     archiveStatus: r.archive_status,
     surveyDate: r.survey_date,
     archive:
@@ -230,35 +233,22 @@ function snapshotOf(policy: Policy, used: readonly ParameterVersion[]) {
 
 type Snapshot = ReturnType<typeof snapshotOf>;
 
-/**
- * The stored ids of a batch's snapshots, by fingerprint: those already stored, and the new ones
- * stored now (two statements, whatever the number of policies).
- */
+/** The stored ids of a batch's snapshots, by their fingerprint here: one statement, whatever their number. */
 async function snapshotIds(ctx: Ctx, snapshots: readonly Snapshot[]): Promise<Map<string, string>> {
   if (snapshots.length === 0) return new Map();
-  await sql`
-    INSERT INTO evaluation_policies (fingerprint, rule_set, rules_version, options, parameters)
-    SELECT x.fingerprint, x.rule_set, x.rules_version, x.options, x.parameters
-    FROM json_to_recordset(${JSON.stringify(
+  // The database computes each snapshot's own fingerprint and stores it when new (migration 0026):
+  // the application cannot attach a decision to a snapshot whose content it did not read.
+  const { rows } = await sql<{ key: string; id: string }>`
+    SELECT key, id FROM niangjia_evaluation_policy_ids(${JSON.stringify(
       snapshots.map((x) => ({
-        fingerprint: x.fingerprint,
-        rule_set: x.ruleSet,
-        rules_version: x.rulesVersion,
+        key: x.fingerprint,
+        ruleSet: x.ruleSet,
+        rulesVersion: x.rulesVersion,
         options: x.options,
         parameters: x.parameters,
       })),
-    )}::json) AS x(fingerprint text, rule_set text, rules_version integer, options jsonb, parameters jsonb)
-    ON CONFLICT (fingerprint) DO NOTHING`.execute(ctx.tx);
-  const rows = await ctx.tx
-    .selectFrom('evaluation_policies')
-    .select(['id', 'fingerprint'])
-    .where(
-      'fingerprint',
-      'in',
-      snapshots.map((x) => x.fingerprint),
-    )
-    .execute();
-  return new Map(rows.map((r) => [r.fingerprint, r.id]));
+    )}::jsonb)`.execute(ctx.tx);
+  return new Map(rows.map((r) => [r.key, r.id]));
 }
 
 export interface StoredEvaluation {

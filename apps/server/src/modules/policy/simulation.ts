@@ -99,7 +99,13 @@ export async function simulate(
         }
       };
       tally.add(
-        { id: h.id, orgCode: h.orgCode, migrant: h.migrant, primaryCause: h.facts.causes.primary },
+        {
+          id: h.id,
+          headName: h.headName,
+          orgCode: h.orgCode,
+          migrant: h.migrant,
+          primaryCause: h.facts.causes.primary,
+        },
         side(options.base, 'base'),
         side(options.proposal, 'proposal'),
       );
