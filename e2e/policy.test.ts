@@ -1,4 +1,5 @@
 import { addDays, todayInShanghai } from '@niangjia/domain';
+import ExcelJS from 'exceljs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasChromium, launch, type Server, screenshot, startServer } from './harness';
@@ -19,7 +20,11 @@ describe.skipIf(!hasChromium && !ci)(
     beforeAll(async () => {
       server = await startServer();
       browser = await launch();
-      manager = await browser.newPage({ locale: 'zh-CN', viewport: { width: 1440, height: 1000 } });
+      manager = await browser.newPage({
+        locale: 'zh-CN',
+        viewport: { width: 1440, height: 1000 },
+        acceptDownloads: true,
+      });
       await manager.goto(`${server.url}/login`);
       await manager.getByTestId('login-username').fill('xq-manager');
       await manager.getByTestId('login-password').fill(server.demoPassword);
@@ -78,6 +83,15 @@ describe.skipIf(!hasChromium && !ci)(
       await manager.getByTestId('simulation-chart-category').locator('canvas').first().waitFor();
       expect(await manager.getByTestId('simulation-changed').locator('tbody tr').count()).toBeGreaterThan(0);
       await screenshot(manager, 'policy-05-simulation');
+      // The same what-if as a workbook.
+      const [file] = await Promise.all([
+        manager.waitForEvent('download'),
+        manager.getByTestId('simulation-export').click(),
+      ]);
+      expect(file.suggestedFilename()).toMatch(/^标准测算-\d{4}-\d{2}-\d{2}\.xlsx$/);
+      const workbook = new ExcelJS.Workbook();
+      await workbook.xlsx.readFile((await file.path()) as string);
+      expect(workbook.worksheets.map((w) => w.name)).toEqual(['汇总', '结论变化的家庭']);
     });
 
     it('lists the exit candidates with their reasons', async () => {

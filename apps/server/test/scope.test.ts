@@ -255,6 +255,12 @@ const PROBES: Record<string, Probe> = {
     payload: { base: { ruleSet: 'legacy-2013' }, proposal: { ruleSet: 'national-2016' }, org: '640104' },
     expect: [404],
   }),
+  'POST /api/v1/policy/simulations/export.xlsx': () => ({
+    method: 'POST',
+    url: '/api/v1/policy/simulations/export.xlsx',
+    payload: { base: { ruleSet: 'legacy-2013' }, proposal: { ruleSet: 'national-2016' }, org: '640104' },
+    expect: [404],
+  }),
   'GET /api/v1/registry/exits': () => ({
     method: 'GET',
     url: '/api/v1/registry/exits?org=640104',

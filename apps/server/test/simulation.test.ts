@@ -1,5 +1,6 @@
 import { PolicyFile } from '@niangjia/contracts';
 import { sql } from '@niangjia/db';
+import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { simulate } from '../src/modules/policy/simulation';
 import { asOperator } from '../src/operator';
@@ -168,5 +169,48 @@ describe('simulate', () => {
       },
     });
     expect(bad.statusCode).toBe(400);
+  });
+
+  it('exports the same what-if as a workbook: the summary and the households whose decision differs', async () => {
+    const worker = await t.login('xq-caseworker');
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/policy/simulations/export.xlsx',
+      headers: { cookie: worker },
+      payload: {
+        base: { ruleSet: 'legacy-2013' },
+        proposal: { ruleSet: 'national-2016' },
+        org: '640104002',
+        asOf: '2017-06-30',
+      },
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.headers['content-type']).toContain('spreadsheetml');
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(res.rawPayload);
+    expect(workbook.worksheets.map((w) => w.name)).toEqual(['汇总', '结论变化的家庭']);
+    const summary = workbook.getWorksheet('汇总') as ExcelJS.Worksheet;
+    const row = (label: string) =>
+      (summary.getSheetValues() as unknown[][]).find((r) => Array.isArray(r) && r[1] === label)?.slice(2, 4);
+    expect(row('符合认定条件（户）')).toEqual([1, 2]);
+    expect(row('年度生活救助估算（元）')).toEqual([2_400, 4_800]);
+    const changed = workbook.getWorksheet('结论变化的家庭') as ExcelJS.Worksheet;
+    expect(changed.rowCount).toBe(3);
+    expect(changed.getRow(1).values).toEqual([
+      undefined,
+      '户主',
+      '所属工会',
+      '农民工',
+      '主要致困原因',
+      '现行办法结论',
+      '调整方案结论',
+    ]);
+    const outcomes = [2, 3].map((i) => (changed.getRow(i).values as unknown[]).slice(5, 7));
+    expect(outcomes).toEqual(
+      expect.arrayContaining([
+        ['不符合认定条件', '相对困难'],
+        ['困难职工（2013年标准）', '相对困难'],
+      ]),
+    );
   });
 });

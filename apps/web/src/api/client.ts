@@ -163,11 +163,22 @@ function offeredName(disposition: string | null): string | undefined {
 }
 
 /**
- * Downloads a file from the API and hands it to the browser as a download, with the name the server
- * offers (or `fallbackName`). Failures are the same ApiError as `request`'s.
+ * Downloads a file from the API (GET, or POST of `body`) and hands it to the browser as a download,
+ * with the name the server offers (or `fallbackName`). Failures are the same ApiError as `request`'s.
  */
-export async function download(path: string, fallbackName: string): Promise<void> {
-  const response = await send(path, { method: 'GET', credentials: 'same-origin' });
+export async function download(path: string, fallbackName: string, body?: unknown): Promise<void> {
+  // With a body, the request is a POST of it as JSON (a what-if's two policies, say).
+  const response = await send(
+    path,
+    body === undefined
+      ? { method: 'GET', credentials: 'same-origin' }
+      : {
+          method: 'POST',
+          credentials: 'same-origin',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        },
+  );
   if (!response.ok) throw failure(response, parseJson(await response.text()));
   const blob = await response.blob();
   const url = URL.createObjectURL(blob);

@@ -810,6 +810,7 @@ const en: Messages = {
     org: 'Scope (union code)',
     asOf: 'As of',
     run: 'Run',
+    export: 'Export to Excel',
     population: 'Households compared',
     eligible: 'Households eligible',
     entering: 'Entering',

@@ -783,6 +783,7 @@ const zhCN = {
     org: '范围（工会代码）',
     asOf: '测算日期',
     run: '开始测算',
+    export: '导出Excel',
     population: '参与测算的家庭',
     eligible: '符合认定条件的家庭',
     entering: '新纳入',

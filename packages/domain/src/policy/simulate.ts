@@ -70,6 +70,8 @@ export interface SimulationResult {
   changed: { household: SimulatedHousehold; base: Evaluation; proposal: Evaluation }[];
   /** How many decisions differ in all (entering, leaving, or another category). */
   changedCount: number;
+  /** Every household whose decision differs, in brief, up to the kept number (for an export). */
+  rows: { household: SimulatedHousehold; base: string; proposal: string }[];
 }
 
 const outcome = (e: Evaluation) => e.category ?? 'ineligible';
@@ -85,9 +87,13 @@ export class SimulationTally {
     breakdown: { category: {}, cause: {}, org: {}, migrant: {} },
     changed: [],
     changedCount: 0,
+    rows: [],
   };
 
-  constructor(private readonly keepChanged = 200) {}
+  constructor(
+    private readonly keepChanged = 200,
+    private readonly keepRows = 0,
+  ) {}
 
   add(
     household: SimulatedHousehold,
@@ -123,6 +129,7 @@ export class SimulationTally {
     if (outcome(b) !== outcome(p)) {
       r.changedCount++;
       if (r.changed.length < this.keepChanged) r.changed.push({ household, base: b, proposal: p });
+      if (r.rows.length < this.keepRows) r.rows.push({ household, base: outcome(b), proposal: outcome(p) });
     }
   }
 

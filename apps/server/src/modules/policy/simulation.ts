@@ -32,6 +32,8 @@ export interface SimulationOptions {
   asOf: CalendarDate;
   /** How many changed households to keep with both decisions (default 200). */
   keepChanged?: number;
+  /** How many changed households to keep in brief (default none): for an export. */
+  keepRows?: number;
 }
 
 export async function simulate(
@@ -49,7 +51,7 @@ export async function simulate(
         return org.path;
       })
     : undefined;
-  const tally = new SimulationTally(options.keepChanged ?? 200);
+  const tally = new SimulationTally(options.keepChanged ?? 200, options.keepRows ?? 0);
   const inForce = new Map<string, PolicyParameters>();
   let after: string | undefined;
   for (;;) {

@@ -1,4 +1,4 @@
-import { ExperimentOutlined } from '@ant-design/icons';
+import { DownloadOutlined, ExperimentOutlined } from '@ant-design/icons';
 import { ARCHIVE_CATEGORIES, type ParameterKey, RULE_SETS } from '@niangjia/contracts';
 import { useMutation } from '@tanstack/react-query';
 import {
@@ -19,11 +19,11 @@ import {
   Typography,
 } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
-import { useMemo } from 'react';
+import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { useMe } from '../../../api/auth';
-import { api } from '../../../api/client';
+import { api, download } from '../../../api/client';
 import { BarChart } from '../../../components/BarChart';
 import { currentLanguage } from '../../../i18n';
 import { DATE_FORMAT, todayDate } from '../../../lib/format';
@@ -98,14 +98,21 @@ export default function SimulationPage() {
   const label = useCodeLabel();
   const { data: me } = useMe();
   const [form] = Form.useForm<Values>();
+  const request = (v: Values) => ({
+    base: policyFile(v.base),
+    proposal: policyFile(v.proposal),
+    org: v.org?.trim() || undefined,
+    asOf: v.asOf.format(DATE_FORMAT),
+  });
+  const [exporting, setExporting] = useState(false);
+  const exportWorkbook = () => {
+    setExporting(true);
+    download('/api/v1/policy/simulations/export.xlsx', 'simulation.xlsx', request(form.getFieldsValue(true)))
+      .catch((error: unknown) => showError(error))
+      .finally(() => setExporting(false));
+  };
   const run = useMutation({
-    mutationFn: (v: Values) =>
-      api.post<SimulationResult>('/api/v1/policy/simulations', {
-        base: policyFile(v.base),
-        proposal: policyFile(v.proposal),
-        org: v.org?.trim() || undefined,
-        asOf: v.asOf.format(DATE_FORMAT),
-      }),
+    mutationFn: (v: Values) => api.post<SimulationResult>('/api/v1/policy/simulations', request(v)),
     meta: { silent: true },
     onError: (error) => showError(error),
   });
@@ -224,6 +231,16 @@ export default function SimulationPage() {
           >
             {t('simulation.run')}
           </Button>
+          {r ? (
+            <Button
+              icon={<DownloadOutlined />}
+              onClick={exportWorkbook}
+              loading={exporting}
+              data-testid="simulation-export"
+            >
+              {t('simulation.export')}
+            </Button>
+          ) : null}
         </Space>
       </Form>
       {r ? (
