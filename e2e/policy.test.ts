@@ -56,6 +56,9 @@ describe.skipIf(!hasChromium && !ci)(
       await manager.getByTestId('policy-form-submit').click();
       await expect.poll(() => dibao.textContent()).toContain('320');
       expect(await dibao.textContent()).toContain('640104');
+      // The district's households are evaluated again in the background; what changed is listed.
+      const reevaluation = manager.getByTestId('policy-reevaluation');
+      await expect.poll(() => reevaluation.textContent(), { timeout: 90_000 }).toContain('已评估');
       await screenshot(manager, 'policy-02-raised');
     });
 

@@ -4,7 +4,12 @@ import type {
   ParameterVersionView,
   RuleSetVersionView,
   SetParameter,
+  SetRuleSet,
 } from '@niangjia/contracts';
+import type { z } from 'zod';
+
+type SetRuleSetInput = z.input<typeof SetRuleSet>;
+
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api } from './client';
 
@@ -85,6 +90,17 @@ export function useSetParameter() {
   return useMutation({
     mutationFn: (body: SetParameter) =>
       api.post<ParameterVersionView & { evaluationJobId: string }>('/api/v1/policy/parameters', body),
+    meta: { silent: true },
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: ['policy'] }),
+  });
+}
+
+/** Chooses the rule set an organisation applies from a date; its households are then evaluated again. */
+export function useSetRuleSet() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (body: SetRuleSetInput) =>
+      api.post<RuleSetVersionView & { evaluationJobId: string }>('/api/v1/policy/rule-sets', body),
     meta: { silent: true },
     onSuccess: () => queryClient.invalidateQueries({ queryKey: ['policy'] }),
   });

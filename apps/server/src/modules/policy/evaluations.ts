@@ -254,6 +254,7 @@ async function snapshotIds(ctx: Ctx, snapshots: readonly Snapshot[]): Promise<Ma
 export interface StoredEvaluation {
   id: string;
   householdId: string;
+  headName: string;
   reason: EvaluationReason;
   evaluation: Evaluation;
   /** The household's current outcome before this decision (undefined: none before). */
@@ -338,7 +339,14 @@ export async function evaluateHouseholds(
     policy.snapshot ??= snapshotOf(policy, evaluation.parameters);
     batchSnapshots.set(policy.snapshot.fingerprint, policy.snapshot);
     const id = crypto.randomUUID();
-    stored.push({ id, householdId: h.id, reason: options.reason, evaluation, previous: h.current });
+    stored.push({
+      id,
+      householdId: h.id,
+      headName: h.headName,
+      reason: options.reason,
+      evaluation,
+      previous: h.current,
+    });
     rows.push({
       id,
       household_id: h.id,
@@ -590,7 +598,7 @@ export interface BulkEvaluationReport {
 export interface BulkEvaluationDetails extends BulkEvaluationReport {
   skipped: number;
   /** The first `CHANGES_KEPT` households whose decision changed, with before and after. */
-  changes: { householdId: string; before: string | null; after: string }[];
+  changes: { householdId: string; headName: string; before: string | null; after: string }[];
   /** The first `CHANGES_KEPT` households left out, and why. */
   unevaluated: Unevaluated[];
 }
@@ -676,6 +684,7 @@ export async function evaluateAll(
         if (report.changes.length < CHANGES_KEPT)
           report.changes.push({
             householdId: s.householdId,
+            headName: s.headName,
             before: s.previous ? outcome(s.previous) : null,
             after: now,
           });

@@ -11,6 +11,7 @@ import {
   Alert,
   Button,
   Card,
+  Checkbox,
   DatePicker,
   Form,
   Input,
@@ -27,13 +28,23 @@ import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router';
 import { useMe } from '../../../api/auth';
 import { isApiError } from '../../../api/client';
-import { useParameterHistory, useRuleSetHistory, useSetParameter } from '../../../api/policy';
+import { useParameterHistory, useRuleSetHistory, useSetParameter, useSetRuleSet } from '../../../api/policy';
 import { FormModal } from '../../../components/FormModal';
 import { usePermissions } from '../../../lib/access';
 import { DATE_FORMAT, formatDate, todayDate } from '../../../lib/format';
 import { showError, showSuccess } from '../../../lib/notify';
 import { usePageTitle } from '../../../lib/page-title';
 import { useCodeLang } from '../../../lib/registry-labels';
+import { ReevaluationCard } from './ReevaluationCard';
+
+interface RuleValues {
+  ruleSet: 'legacy-2013' | 'national-2016';
+  imputeMinWage?: boolean;
+  applyExclusions?: boolean;
+  validFrom: Dayjs | null;
+  validTo: Dayjs | null;
+  source?: string;
+}
 
 interface Values {
   key: ParameterKey;
@@ -64,6 +75,10 @@ export default function PolicyParametersPage() {
   const setParameter = useSetParameter();
   const [form] = Form.useForm<Values>();
   const [editing, setEditing] = useState(false);
+  const [choosing, setChoosing] = useState(false);
+  const [jobId, setJobId] = useState<string>();
+  const [ruleForm] = Form.useForm<RuleValues>();
+  const setRuleSet = useSetRuleSet();
   const today = todayDate();
 
   const versions = history.data ?? [];
@@ -94,6 +109,7 @@ export default function PolicyParametersPage() {
     setParameter.mutate(parsed.data, {
       onSuccess: (v) => {
         showSuccess(t('policy.saved', { key: v.key, value: v.valueText }));
+        setJobId(v.evaluationJobId);
         setEditing(false);
         form.resetFields();
       },
@@ -105,6 +121,37 @@ export default function PolicyParametersPage() {
         showError(error);
       },
     });
+  };
+
+  const chooseRuleSet = (values: RuleValues) => {
+    setRuleSet.mutate(
+      {
+        org: org ?? '',
+        ruleSet: values.ruleSet,
+        options: {
+          imputeMinWage: Boolean(values.imputeMinWage),
+          applyExclusions: Boolean(values.applyExclusions),
+        },
+        validFrom: values.validFrom?.format(DATE_FORMAT) ?? '',
+        validTo: values.validTo?.format(DATE_FORMAT),
+        source: values.source?.trim() || undefined,
+      },
+      {
+        onSuccess: (v) => {
+          showSuccess(t('policy.ruleSetSaved'));
+          setJobId(v.evaluationJobId);
+          setChoosing(false);
+          ruleForm.resetFields();
+        },
+        onError: (error) => {
+          if (isApiError(error) && error.code === 'conflict') {
+            ruleForm.setFields([{ name: 'validFrom', errors: [error.message] }]);
+            return;
+          }
+          showError(error);
+        },
+      },
+    );
   };
 
   return (
@@ -129,9 +176,15 @@ export default function PolicyParametersPage() {
               {t('policy.set')}
             </Button>
           ) : null}
+          {can('policy:write') ? (
+            <Button onClick={() => setChoosing(true)} data-testid="policy-rule-set">
+              {t('policy.chooseRuleSet')}
+            </Button>
+          ) : null}
         </Space>
       </div>
       {history.isError ? <Alert type="error" showIcon title={(history.error as Error).message} /> : null}
+      {jobId ? <ReevaluationCard jobId={jobId} /> : null}
       <Card
         size="small"
         title={t('policy.ruleSets')}
@@ -278,6 +331,47 @@ export default function PolicyParametersPage() {
             placeholder={t('policy.sourcePlaceholder')}
             data-testid="policy-form-source"
           />
+        </Form.Item>
+      </FormModal>
+      <FormModal<RuleValues>
+        open={choosing}
+        title={t('policy.chooseRuleSetTitle', { org })}
+        form={ruleForm}
+        onSubmit={chooseRuleSet}
+        onClose={() => setChoosing(false)}
+        loading={setRuleSet.isPending}
+        testId="rule-set-form"
+      >
+        <Form.Item
+          name="ruleSet"
+          label={t('simulation.ruleSet')}
+          rules={[{ required: true, message: t('validation.required') }]}
+        >
+          <Select
+            options={RULE_SETS.map((r) => ({ value: r.code, label: r[lang] }))}
+            data-testid="rule-set-form-ruleSet"
+          />
+        </Form.Item>
+        <Form.Item name="imputeMinWage" valuePropName="checked">
+          <Checkbox>{t('policy.imputeMinWage')}</Checkbox>
+        </Form.Item>
+        <Form.Item name="applyExclusions" valuePropName="checked">
+          <Checkbox>{t('policy.applyExclusions')}</Checkbox>
+        </Form.Item>
+        <Space>
+          <Form.Item
+            name="validFrom"
+            label={t('policy.validFrom')}
+            rules={[{ required: true, message: t('validation.required') }]}
+          >
+            <DatePicker format={DATE_FORMAT} />
+          </Form.Item>
+          <Form.Item name="validTo" label={t('policy.validTo')}>
+            <DatePicker format={DATE_FORMAT} />
+          </Form.Item>
+        </Space>
+        <Form.Item name="source" label={t('policy.source')}>
+          <Input maxLength={500} />
         </Form.Item>
       </FormModal>
     </>
