@@ -75,6 +75,14 @@ describe.skipIf(!hasChromium && !ci)(
         .poll(async () => (await lines.allTextContents()).join('\n'))
         .toContain('低保320.00元 × 12个月');
       await screenshot(manager, 'policy-03-decision');
+      // An exclusion found at the home visit, recorded with its reason.
+      await manager.getByTestId('exclusions-edit').click();
+      await manager.getByTestId('exclusions-form').getByText('拥有或经常使用机动车').click();
+      await manager.getByTestId('exclusions-form-reason').fill('入户核查发现家庭有一辆轿车');
+      await manager.getByTestId('exclusions-form-submit').click();
+      await expect
+        .poll(() => manager.getByTestId('household-exclusions').textContent())
+        .toContain('拥有或经常使用机动车');
     });
 
     it('compares the 2013 rule with the national one over the district, side by side, writing nothing', async () => {

@@ -243,6 +243,12 @@ const PROBES: Record<string, Probe> = {
     payload: {},
     expect: [404],
   }),
+  'POST /api/v1/households/:id/exclusions': (ids) => ({
+    method: 'POST',
+    url: `/api/v1/households/${ids.xqHouseholdId}/exclusions`,
+    payload: { exclusions: ['car'], reason: 'x' },
+    expect: [404],
+  }),
   'POST /api/v1/archives/:id/urgency': (ids) => ({
     method: 'POST',
     url: `/api/v1/archives/${ids.xqArchiveId}/urgency`,

@@ -78,4 +78,52 @@ describe('urgency', () => {
     });
     expect(refused.statusCode).toBe(400);
   });
+
+  it('records exclusions with a reason; they refuse the household only where its union applies them', async () => {
+    const set = await post(`/api/v1/households/${household.id}/exclusions`, {
+      exclusions: ['car', 'car'],
+      reason: '入户核查发现家庭有一辆轿车',
+    });
+    expect(set.statusCode, set.body).toBe(200);
+    expect(set.json()).toEqual({ exclusions: ['car'] });
+    const detail = await t.app.inject({
+      url: `/api/v1/households/${household.id}`,
+      headers: { cookie: worker },
+    });
+    expect(detail.json().exclusions).toEqual(['car']);
+    // The demo's national rule set does not apply exclusions: still deep hardship.
+    const latest = async () =>
+      (
+        await t.app.inject({
+          url: `/api/v1/households/${household.id}/evaluations`,
+          headers: { cookie: worker },
+        })
+      ).json()[0];
+    expect((await latest()).evaluation.category).toBe('deep');
+    // The union switches them on (its own rule set from 2026-01-01), and the household is refused.
+    const manager = await t.login('xq-manager');
+    const rules = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/policy/rule-sets',
+      headers: { cookie: manager },
+      payload: {
+        ruleSet: 'national-2016',
+        org: '640104001',
+        validFrom: '2026-01-01',
+        options: { applyExclusions: true },
+      },
+    });
+    expect(rules.statusCode, rules.body).toBe(201);
+    await post(`/api/v1/households/${household.id}/evaluations`, { asOf: '2026-06-30' });
+    const refused = await latest();
+    expect(refused.evaluation).toMatchObject({ eligible: false, category: null, exclusions: ['car'] });
+    expect(refused.explanation.zh.lines).toContain(
+      '排除情形：拥有或经常使用机动车（残疾人代步车除外）。符合条件？否（据此认定）',
+    );
+    const bad = await post(`/api/v1/households/${household.id}/exclusions`, {
+      exclusions: ['yacht'],
+      reason: 'x',
+    });
+    expect(bad.statusCode).toBe(400);
+  });
 });

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ARCHIVE_ACTIONS, ARCHIVE_STATUSES, type ArchiveActionCode } from './archive-lifecycle';
 import { OrgCode } from './orgs';
+import { exclusionSchema } from './policy';
 import {
   ACTIVITY_STATES,
   ARCHIVE_CATEGORIES,
@@ -267,6 +268,8 @@ export const HouseholdDetail = z
     }),
     surveyDate: CalendarDateText.nullable(),
     surveyor: z.string().nullable(),
+    /** Exclusions of local rules found for the household (contracts: EXCLUSIONS). */
+    exclusions: z.array(exclusionSchema),
     archive: Archive.nullable(),
     /** The household's earlier archives, newest first (the current one is `archive`). */
     previousArchives: z.array(PastArchive),
@@ -395,3 +398,12 @@ export const URGENCY_REASONS = [
   { code: 'relapsed', zh: '近180天内返困', en: 'Back in hardship in the last 180 days' },
   { code: 'none', zh: '无紧急情形', en: 'Nothing urgent' },
 ] as const;
+
+/** The exclusions found for a household, with why (they refuse it where its union applies them). */
+export const SetExclusions = z
+  .object({
+    exclusions: z.array(exclusionSchema).max(6),
+    reason: z.string().trim().min(1, 'a reason is required').max(500),
+  })
+  .meta({ id: 'SetExclusions' });
+export type SetExclusions = z.infer<typeof SetExclusions>;

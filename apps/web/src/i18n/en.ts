@@ -832,6 +832,11 @@ const en: Messages = {
     changed_other: 'Households whose decision differs ({{count}}; the first {{shown}} shown)',
     household: 'Household',
   },
+  exclusions: {
+    label: 'Exclusions',
+    title: 'Change the exclusions',
+    saved: 'Exclusions saved; evaluated again under the rules in force',
+  },
   routeError: {
     title: 'The page could not be loaded',
     subtitle: 'The network may be down or the system was updated. Please reload the page.',

@@ -805,6 +805,11 @@ const zhCN = {
     changed_other: '结论变化的家庭（共 {{count}} 户，列出前 {{shown}} 户）',
     household: '家庭',
   },
+  exclusions: {
+    label: '排除情形',
+    title: '调整排除情形',
+    saved: '排除情形已保存，已按现行标准重新评估',
+  },
   routeError: {
     title: '页面加载失败',
     subtitle: '可能是网络中断或系统已更新，请重新加载页面。',

@@ -3,10 +3,12 @@ import {
   EvaluateHousehold,
   ExitCandidate,
   ExitCandidatesQuery,
+  exclusionSchema,
   HouseholdEvaluation,
   ParameterVersionView,
   PolicyVersionsQuery,
   RuleSetVersionView,
+  SetExclusions,
   SetParameter,
   SetRuleSet,
   SetUrgency,
@@ -23,6 +25,7 @@ import { badRequest } from '../../http/errors';
 import { audit } from '../audit/service';
 import { queueEvaluation } from './evaluation-job';
 import { evaluateOne, householdEvaluations } from './evaluations';
+import { setExclusions } from './exclusions';
 import { exitCandidates } from './exits';
 import { parameterHistory, ruleSetHistory, setParameter, setRuleSet } from './service';
 import { simulate } from './simulation';
@@ -77,6 +80,22 @@ export const policyRoutes: FastifyPluginAsyncZod = async (app) => {
           return evaluateOne(ctx, req.params.id, asOf, 'demand');
         }),
       ),
+  );
+  app.post(
+    '/households/:id/exclusions',
+    {
+      config: { access: 'registry:write' },
+      schema: {
+        tags,
+        summary: 'Set the exclusions found for a household, with the reason; it is evaluated again at once',
+        description:
+          'Exclusions refuse a household whatever its income where its union applies them (the rule set option applyExclusions).',
+        params: HouseholdId,
+        body: SetExclusions,
+        response: { 200: z.object({ exclusions: z.array(exclusionSchema) }) },
+      },
+    },
+    (req) => req.run((ctx) => setExclusions(ctx, req.params.id, req.body, todayInShanghai())),
   );
   app.post(
     '/archives/:id/urgency',

@@ -204,6 +204,7 @@ export async function getHousehold(ctx: Ctx, id: string, { full = false } = {}):
       perCapitaMonthlyNetFen: Math.floor((incomeFen - deductionsFen) / size / 12),
     },
     surveyDate: h.survey_date,
+    exclusions: h.exclusions as HouseholdDetail['exclusions'],
     surveyor: h.surveyor,
     fullView: full,
     archive: a

@@ -1,5 +1,5 @@
 import { CalculatorOutlined } from '@ant-design/icons';
-import { ARCHIVE_CATEGORIES, type HouseholdEvaluation, RULE_SETS } from '@niangjia/contracts';
+import { ARCHIVE_CATEGORIES, type Exclusion, type HouseholdEvaluation, RULE_SETS } from '@niangjia/contracts';
 import { Alert, Button, Card, Collapse, Empty, List, Space, Tag, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { useEvaluate, useEvaluations } from '../../../api/policy';
@@ -7,6 +7,7 @@ import { usePermissions } from '../../../lib/access';
 import { formatDate } from '../../../lib/format';
 import { showError, showSuccess } from '../../../lib/notify';
 import { useCodeLabel, useCodeLang } from '../../../lib/registry-labels';
+import { ExclusionsField } from './ExclusionsField';
 
 /** The colour of a decision: deep and accident hardship red, relative orange, legacy blue, none grey. */
 function outcomeColor(e: HouseholdEvaluation['evaluation']): string {
@@ -21,7 +22,13 @@ function outcomeColor(e: HouseholdEvaluation['evaluation']): string {
  * sentence, its basis line by line (figures, parameters with their source, each test), earlier
  * decisions, and for whoever may change the registry, a new evaluation now.
  */
-export function EvaluationCard({ householdId }: { householdId: string }) {
+export function EvaluationCard({
+  householdId,
+  exclusions,
+}: {
+  householdId: string;
+  exclusions: Exclusion[];
+}) {
   const { t } = useTranslation();
   const lang = useCodeLang();
   const label = useCodeLabel();
@@ -68,6 +75,9 @@ export function EvaluationCard({ householdId }: { householdId: string }) {
         ) : null
       }
     >
+      <div style={{ marginBottom: 12 }}>
+        <ExclusionsField householdId={householdId} exclusions={exclusions} />
+      </div>
       {!latest ? (
         <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('evaluation.none')} />
       ) : (

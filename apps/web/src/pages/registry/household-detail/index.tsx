@@ -594,7 +594,7 @@ export default function HouseholdDetailPage() {
             <HouseholdSection household={household} />
             <MembersSection household={household} />
             <IncomeSection household={household} />
-            <EvaluationCard householdId={household.id} />
+            <EvaluationCard householdId={household.id} exclusions={household.exclusions} />
           </Space>
         </Col>
         <Col xs={{ span: 24, order: 1 }} lg={{ span: 10, order: 2 }} xxl={9}>
