@@ -362,14 +362,15 @@ describe.skipIf(!hasChromium && !ci)('browser journey: survey import to a printe
     await worker.goto(`${server.url}/households?q=${encodeURIComponent(good.name)}&status=archived`);
     await worker.getByTestId('household-table').locator('tbody tr', { hasText: good.name }).waitFor();
     await screenshot(worker, 'survey-09-list-export');
-    const [request] = await Promise.all([
+    // Both waits start before the click: the download may begin before the request's wait returns.
+    const [request, download] = await Promise.all([
       worker.waitForRequest((r) => r.url().includes('/api/v1/exports/households.xlsx')),
+      worker.waitForEvent('download'),
       worker.getByTestId('household-export').click(),
     ]);
     // The list's filters, not its paging.
     const url = new URL(request.url());
     expect(Object.fromEntries(url.searchParams)).toEqual({ q: good.name, status: 'archived' });
-    const download = await worker.waitForEvent('download');
     expect((await request.response())?.status()).toBe(200);
     expect(download.suggestedFilename()).toBe('困难职工家庭.xlsx');
     const file = join(dir, 'export.xlsx');
