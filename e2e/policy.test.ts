@@ -92,6 +92,8 @@ describe.skipIf(!hasChromium && !ci)(
       await result.waitFor({ timeout: 60_000 });
       expect(await result.textContent()).toContain('新纳入');
       await manager.getByTestId('simulation-chart-category').locator('canvas').first().waitFor();
+      for (const chart of ['org', 'cause', 'migrant'])
+        await manager.getByTestId(`simulation-chart-${chart}`).locator('canvas').first().waitFor();
       expect(await manager.getByTestId('simulation-changed').locator('tbody tr').count()).toBeGreaterThan(0);
       await screenshot(manager, 'policy-05-simulation');
       // The same what-if as a workbook.

@@ -2,6 +2,7 @@ import { PolicyFile } from '@niangjia/contracts';
 import { sql } from '@niangjia/db';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { evaluateAll } from '../src/modules/policy/evaluations';
 import { simulate } from '../src/modules/policy/simulation';
 import { asOperator } from '../src/operator';
 import { householdInput } from './factories';
@@ -212,5 +213,12 @@ describe('simulate', () => {
         ['困难职工（2013年标准）', '相对困难'],
       ]),
     );
+  });
+
+  it('leaves closed archives out of a re-evaluation after a policy change', async () => {
+    const open = await evaluateAll(run, { org: '640104002', asOf: '2017-06-30', openOnly: true });
+    expect(open.evaluated).toBe(3);
+    const all = await evaluateAll(run, { org: '640104002', asOf: '2017-06-30' });
+    expect(all.evaluated).toBe(4);
   });
 });

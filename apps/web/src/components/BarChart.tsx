@@ -35,7 +35,12 @@ export function BarChart({
       tooltip: { trigger: 'axis' },
       legend: { top: 0 },
       grid: { left: 8, right: 8, bottom: 8, top: 36, containLabel: true },
-      xAxis: { type: 'category', data: categories, axisLabel: { interval: 0 } },
+      // Many long labels (causes of hardship) would overlap: slanted then.
+      xAxis: {
+        type: 'category',
+        data: categories,
+        axisLabel: { interval: 0, rotate: categories.length > 6 ? 30 : 0 },
+      },
       yAxis: { type: 'value' },
       series: series.map((s) => ({
         name: s.name,

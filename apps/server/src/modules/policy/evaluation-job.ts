@@ -39,6 +39,8 @@ export const evaluationJob: JobHandler<EvaluationJobInput, BulkEvaluationDetails
         asOf: input.asOf,
         reason: 'bulk',
         missing: 'skip',
+        // A change of policy concerns households still in the archive or on their way into it.
+        openOnly: true,
         onProgress: progress,
       });
 };

@@ -298,6 +298,8 @@ export async function evaluateHouseholds(
     reason: EvaluationReason;
     policies?: Map<string, PolicyInForce | Unavailable>;
     missing?: 'throw' | 'skip';
+    /** Leave out households whose archive is closed (exited, refused) or that have none. */
+    openOnly?: boolean;
   },
 ): Promise<StoredEvaluation[] & { skipped?: Unevaluated[] }> {
   const households = await loadFacts(ctx, ids);
@@ -309,6 +311,11 @@ export async function evaluateHouseholds(
   /** The snapshots this batch's decisions use; each row names its snapshot's fingerprint until stored. */
   const batchSnapshots = new Map<string, Snapshot>();
   for (const h of households) {
+    if (
+      options.openOnly &&
+      (h.archiveStatus === null || h.archiveStatus === 'exited' || h.archiveStatus === 'refused')
+    )
+      continue;
     const asOf = typeof options.asOf === 'string' ? options.asOf : (h.surveyDate ?? options.asOf.today);
     const key = `${h.orgId}|${asOf}`;
     let policy = policies.get(key);
@@ -620,6 +627,8 @@ export async function evaluateAll(
     asOf: CalendarDate | { survey: true; today: CalendarDate };
     reason?: EvaluationReason;
     missing?: 'throw' | 'skip';
+    /** Leave out households whose archive is closed (a policy change does not concern them). */
+    openOnly?: boolean;
     onProgress?: (done: number, total: number) => void | Promise<void>;
   },
 ): Promise<BulkEvaluationDetails> {
@@ -653,6 +662,8 @@ export async function evaluateAll(
   };
   const policies = new Map<string, Policy | Unavailable>();
   let after: string | undefined;
+  /** Households read so far (evaluated, skipped, or left out as closed): the progress. */
+  let read = 0;
   for (;;) {
     const batch = await run(async (ctx) => {
       const ids = await ctx.tx
@@ -672,6 +683,7 @@ export async function evaluateAll(
           reason: options.reason ?? 'bulk',
           policies,
           missing: options.missing ?? 'throw',
+          openOnly: options.openOnly,
         },
       );
       return { last: ids.at(-1)?.id, read: ids.length, stored };
@@ -695,7 +707,8 @@ export async function evaluateAll(
       report.skipped++;
       if (report.unevaluated.length < CHANGES_KEPT) report.unevaluated.push(u);
     }
-    await options.onProgress?.(report.evaluated + report.skipped, scope.total);
+    read += batch.read;
+    await options.onProgress?.(Math.min(read, scope.total), scope.total);
     if (batch.last === undefined || batch.read < BATCH) break;
     after = batch.last;
   }

@@ -1,5 +1,5 @@
 import { DownloadOutlined, ExperimentOutlined } from '@ant-design/icons';
-import { ARCHIVE_CATEGORIES, type ParameterKey, RULE_SETS } from '@niangjia/contracts';
+import { ARCHIVE_CATEGORIES, HARDSHIP_CAUSES, type ParameterKey, RULE_SETS } from '@niangjia/contracts';
 import { useMutation } from '@tanstack/react-query';
 import {
   Alert,
@@ -141,25 +141,38 @@ export default function SimulationPage() {
         : [],
     [r, categories, t],
   );
-  const orgs = useMemo(() => (r ? Object.keys(r.breakdown.org).sort() : []), [r]);
-  const byOrg = useMemo(
-    () =>
-      r
-        ? [
-            {
-              name: t('simulation.entering'),
-              values: orgs.map((o) => r.breakdown.org[o]?.entering ?? 0),
-              color: '#389e0d',
-            },
-            {
-              name: t('simulation.leaving'),
-              values: orgs.map((o) => r.breakdown.org[o]?.leaving ?? 0),
-              color: '#d46b08',
-            },
-          ]
-        : [],
-    [r, orgs, t],
-  );
+  // Who enters and who leaves, by union, by primary cause and by migrant status.
+  const moves = useMemo(() => {
+    const chart = (
+      table: Record<string, { entering: number; leaving: number }>,
+      name: (key: string) => string,
+    ) => {
+      const keys = Object.keys(table).sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
+      return {
+        categories: keys.map(name),
+        series: [
+          {
+            name: t('simulation.entering'),
+            values: keys.map((k) => table[k]?.entering ?? 0),
+            color: '#389e0d',
+          },
+          {
+            name: t('simulation.leaving'),
+            values: keys.map((k) => table[k]?.leaving ?? 0),
+            color: '#d46b08',
+          },
+        ],
+      };
+    };
+    if (!r) return undefined;
+    return {
+      org: chart(r.breakdown.org, (k) => k),
+      cause: chart(r.breakdown.cause, (k) => (k === 'none' ? t('common.none') : label(HARDSHIP_CAUSES, k))),
+      migrant: chart(r.breakdown.migrant, (k) =>
+        k === 'migrant' ? t('simulation.migrant') : t('simulation.local'),
+      ),
+    };
+  }, [r, t, label]);
   const money = (fen: number) => formatFen(fen, currentLanguage());
 
   const side = (name: 'base' | 'proposal') => (
@@ -281,7 +294,7 @@ export default function SimulationPage() {
               />
             </Col>
           </Row>
-          <Row gutter={16}>
+          <Row gutter={[16, 16]}>
             <Col xs={24} lg={12}>
               <Card size="small" title={t('simulation.byCategory')}>
                 <BarChart
@@ -293,7 +306,29 @@ export default function SimulationPage() {
             </Col>
             <Col xs={24} lg={12}>
               <Card size="small" title={t('simulation.byOrg')}>
-                <BarChart categories={orgs} series={byOrg} testId="simulation-chart-org" />
+                <BarChart
+                  categories={moves?.org.categories ?? []}
+                  series={moves?.org.series ?? []}
+                  testId="simulation-chart-org"
+                />
+              </Card>
+            </Col>
+            <Col xs={24} lg={16}>
+              <Card size="small" title={t('simulation.byCause')}>
+                <BarChart
+                  categories={moves?.cause.categories ?? []}
+                  series={moves?.cause.series ?? []}
+                  testId="simulation-chart-cause"
+                />
+              </Card>
+            </Col>
+            <Col xs={24} lg={8}>
+              <Card size="small" title={t('simulation.byMigrant')}>
+                <BarChart
+                  categories={moves?.migrant.categories ?? []}
+                  series={moves?.migrant.series ?? []}
+                  testId="simulation-chart-migrant"
+                />
               </Card>
             </Col>
           </Row>
