@@ -203,12 +203,10 @@ function program(): Command {
     .option('--json', 'print the version as one JSON object')
     .action(async (key: string, opts: { org: string; asOf?: string; json?: boolean }) => {
       const { ParameterKeySchema } = await import('@niangjia/contracts');
-      const { isCalendarDate, todayInShanghai } = await import('@niangjia/domain');
       const k = ParameterKeySchema.safeParse(key);
       if (!k.success)
         throw new UsageError(`Unknown parameter ${key}: ${ParameterKeySchema.options.join(', ')}`);
-      const asOf = opts.asOf ?? todayInShanghai();
-      if (!isCalendarDate(asOf)) throw new UsageError(`--as-of: not a date YYYY-MM-DD: ${asOf}`);
+      const asOf = await asOfOption(opts.asOf);
       const { parameterInForce } = await import('./modules/policy/service');
       await withDatabase(config(), `niangjia policy get ${key}`, async (db) => {
         const v = await operatorRunner(db)((ctx) =>
@@ -297,9 +295,7 @@ function program(): Command {
     .option('--as-of <date>', 'date of the evaluation, YYYY-MM-DD (default: today in Shanghai)')
     .option('--json', 'print the report as one JSON object')
     .action(async (opts: { org?: string; asOf?: string; json?: boolean }) => {
-      const { isCalendarDate, todayInShanghai } = await import('@niangjia/domain');
-      const asOf = opts.asOf ?? todayInShanghai();
-      if (!isCalendarDate(asOf)) throw new UsageError(`--as-of: not a date YYYY-MM-DD: ${asOf}`);
+      const asOf = await asOfOption(opts.asOf);
       const { evaluateAll } = await import('./modules/policy/evaluations');
       await withDatabase(config(), 'niangjia evaluate', async (db) => {
         const report = await evaluateAll(operatorRunner(db), {
@@ -332,9 +328,8 @@ function program(): Command {
     .action(async (opts: { base: string; proposal: string; org?: string; asOf?: string; json?: boolean }) => {
       const { readFile } = await import('node:fs/promises');
       const { PolicyFile } = await import('@niangjia/contracts');
-      const { formatFen, isCalendarDate, todayInShanghai } = await import('@niangjia/domain');
-      const asOf = opts.asOf ?? todayInShanghai();
-      if (!isCalendarDate(asOf)) throw new UsageError(`--as-of: not a date YYYY-MM-DD: ${asOf}`);
+      const { formatFen } = await import('@niangjia/domain');
+      const asOf = await asOfOption(opts.asOf);
       const policyFile = async (file: string) => {
         let json: unknown;
         try {
@@ -390,9 +385,7 @@ function program(): Command {
     .option('--as-of <date>', 'date, YYYY-MM-DD (default: today in Shanghai)')
     .option('--json', 'print the list as one JSON object')
     .action(async (opts: { org?: string; asOf?: string; json?: boolean }) => {
-      const { isCalendarDate, todayInShanghai } = await import('@niangjia/domain');
-      const asOf = opts.asOf ?? todayInShanghai();
-      if (!isCalendarDate(asOf)) throw new UsageError(`--as-of: not a date YYYY-MM-DD: ${asOf}`);
+      const asOf = await asOfOption(opts.asOf);
       const { exitCandidates } = await import('./modules/policy/exits');
       await withDatabase(config(), 'niangjia exits', async (db) => {
         const { items: candidates, unavailable } = await exitCandidates(operatorRunner(db), {
@@ -477,6 +470,14 @@ function program(): Command {
 }
 
 class UsageError extends Error {}
+
+/** The `--as-of` option: a calendar date, today in Shanghai when it is not given. */
+async function asOfOption(value: string | undefined): Promise<string> {
+  const { isCalendarDate, todayInShanghai } = await import('@niangjia/domain');
+  const asOf = value ?? todayInShanghai();
+  if (!isCalendarDate(asOf)) throw new UsageError(`--as-of: not a date YYYY-MM-DD: ${asOf}`);
+  return asOf;
+}
 
 export async function main(argv: string[]): Promise<void> {
   try {

@@ -26,21 +26,10 @@ export const evaluationJob: JobHandler<EvaluationJobInput, BulkEvaluationDetails
   const input = job.input;
   const progress = (done: number, total: number) =>
     job.progress(total === 0 ? 1 : Math.min(1, done / total), `${done} / ${total}`);
-  return input.mode === 'survey'
-    ? evaluateAll((fn) => job.run(fn), {
-        since: input.since,
-        asOf: { survey: true, today: todayInShanghai() },
-        reason: 'survey',
-        missing: 'skip',
-        onProgress: progress,
-      })
-    : evaluateAll((fn) => job.run(fn), {
-        org: input.org,
-        asOf: input.asOf,
-        reason: 'bulk',
-        missing: 'skip',
-        // A change of policy concerns households still in the archive or on their way into it.
-        openOnly: true,
-        onProgress: progress,
-      });
+  const scope =
+    input.mode === 'survey'
+      ? ({ since: input.since, asOf: { survey: true, today: todayInShanghai() }, reason: 'survey' } as const)
+      : // A change of policy concerns households still in the archive or on their way into it.
+        ({ org: input.org, asOf: input.asOf, reason: 'bulk', openOnly: true } as const);
+  return evaluateAll((fn) => job.run(fn), { ...scope, missing: 'skip', onProgress: progress });
 };

@@ -34,7 +34,7 @@ import {
 import type { Ctx } from '../../http/context';
 import { AppError, notFound } from '../../http/errors';
 import { audit, auditMany } from '../audit/service';
-import { parametersInForce, ruleSetInForce } from './service';
+import { orgByCode, parametersInForce, ruleSetInForce } from './service';
 
 export type EvaluationReason = 'survey' | 'review' | 'demand' | 'bulk';
 
@@ -634,16 +634,7 @@ export async function evaluateAll(
 ): Promise<BulkEvaluationDetails> {
   const since = options.since === undefined ? undefined : new Date(options.since);
   const scope = await run(async (ctx) => {
-    let path: string | undefined;
-    if (options.org) {
-      const org = await ctx.tx
-        .selectFrom('orgs')
-        .select('path')
-        .where('code', '=', options.org)
-        .executeTakeFirst();
-      if (!org) throw notFound(`Organisation ${options.org}`);
-      path = org.path;
-    }
+    const path = options.org ? (await orgByCode(ctx, options.org)).path : undefined;
     const total = await ctx.tx
       .selectFrom('households')
       .select((eb) => eb.fn.countAll<number>().as('n'))

@@ -11,11 +11,11 @@ import {
   exitCandidacy,
   type IncomeRecord,
   maskResidentId,
+  type ParameterVersion,
 } from '@niangjia/domain';
 import type { Ctx } from '../../http/context';
-import { notFound } from '../../http/errors';
 import { audit } from '../audit/service';
-import { parameterFor } from './service';
+import { orgByCode, parameterFor, parameterVersions, versionOn } from './service';
 
 /** Records the household's monthly income as found at a visit or a review; its size is counted now. */
 export async function recordIncome(
@@ -85,8 +85,6 @@ interface ArchivedRow {
   causes: string[];
   disabled: boolean;
   size: number;
-  survey_date: string | null;
-  survey_monthly_fen: number;
   incomes: { on: string; monthlyIncomeFen: number; size: number }[];
 }
 
@@ -103,19 +101,11 @@ export async function exitCandidates(
   run: <T>(fn: (ctx: Ctx) => Promise<T>) => Promise<T>,
   options: { asOf: CalendarDate; org?: string },
 ): Promise<{ items: ExitCandidate[]; unavailable: { org: string; message: string }[] }> {
-  const path = options.org
-    ? await run(async (ctx) => {
-        const org = await ctx.tx
-          .selectFrom('orgs')
-          .select('path')
-          .where('code', '=', options.org as string)
-          .executeTakeFirst();
-        if (!org) throw notFound(`Organisation ${options.org}`);
-        return org.path;
-      })
-    : undefined;
+  const org = options.org;
+  const path = org ? await run(async (ctx) => (await orgByCode(ctx, org)).path) : undefined;
   const out: ExitCandidate[] = [];
-  const lines = new Map<string, number | null>();
+  /** Each organisation's versions of the 低保 line, read once: each record is compared with the line of its day. */
+  const lines = new Map<string, ParameterVersion[]>();
   const rules = new Map<
     string,
     { exitYearsWithoutObjectiveCause: number; exitMonthsAboveDibao: number } | null
@@ -133,9 +123,6 @@ export async function exitCandidates(
                   WHERE m.household_id = h.id
                     AND (coalesce(m.health, p.health) = 'disabled' OR p.disability IS NOT NULL))) AS disabled,
                1 + (SELECT count(*) FROM household_members m WHERE m.household_id = h.id)::int AS size,
-               h.survey_date,
-               (h.wage_income_fen + h.business_income_fen + h.property_income_fen + h.transfer_income_fen
-                + h.other_income_fen) / 12 AS survey_monthly_fen,
                coalesce((SELECT json_agg(json_build_object('on', r.on_date, 'monthlyIncomeFen', r.monthly_income_fen,
                                                            'size', r.size) ORDER BY r.on_date)
                          FROM income_records r WHERE r.household_id = h.id), '[]') AS incomes
@@ -150,12 +137,7 @@ export async function exitCandidates(
         LIMIT ${BATCH}`.execute(ctx.tx);
       // The lines and rules each row needs, looked up once per organisation and day.
       for (const r of rows) {
-        const days = r.incomes.map((i) => i.on);
-        for (const day of days) {
-          const key = `${r.org_id}|${day}`;
-          if (!lines.has(key))
-            lines.set(key, (await parameterFor(ctx, r.org_id, 'dibaoMonthly', day))?.value ?? null);
-        }
+        if (!lines.has(r.org_id)) lines.set(r.org_id, await parameterVersions(ctx, r.org_id, 'dibaoMonthly'));
         if (!rules.has(r.org_id)) {
           const years = await parameterFor(ctx, r.org_id, 'exitYearsWithoutObjectiveCause', options.asOf);
           const months = await parameterFor(ctx, r.org_id, 'exitMonthsAboveDibao', options.asOf);
@@ -180,7 +162,7 @@ export async function exitCandidates(
       return rows;
     });
     for (const r of batch) {
-      const line = (day: string) => lines.get(`${r.org_id}|${day}`) ?? null;
+      const line = (day: string) => versionOn(lines.get(r.org_id) ?? [], day)?.value ?? null;
       const history: IncomeRecord[] = [];
       for (const i of r.incomes) {
         const dibao = line(i.on);

@@ -27,7 +27,7 @@ import { audit } from '../audit/service';
 export async function orgByCode(ctx: Ctx, code: string) {
   const org = await ctx.tx
     .selectFrom('orgs')
-    .select(['id', 'code', 'name'])
+    .select(['id', 'code', 'name', 'path'])
     .where('code', '=', code)
     .executeTakeFirst();
   if (!org) throw notFound(`Organisation ${code}`);
@@ -93,6 +93,30 @@ function placeVersion<V extends Versioned>(
   return open ? { close: open } : {};
 }
 
+/** Closes the open-ended version a new one starts inside on the day before it (audited). */
+async function closeVersion(
+  ctx: Ctx,
+  table: 'policy_parameters' | 'policy_rule_sets',
+  orgId: string,
+  id: string,
+  newFrom: CalendarDate,
+): Promise<void> {
+  const closedTo = addDays(newFrom, -1);
+  await ctx.tx
+    .updateTable(table)
+    .set({ valid_to: closedTo, updated_at: new Date() })
+    .where('id', '=', id)
+    .execute();
+  await audit(ctx, {
+    action: 'update',
+    entity: table === 'policy_parameters' ? 'policy_parameter' : 'policy_rule_set',
+    entityId: id,
+    orgId,
+    before: { validTo: null },
+    after: { validTo: closedTo },
+  });
+}
+
 /** Serialises the writers of one parameter (or rule set) of one organisation. */
 const lockVersions = (ctx: Ctx, name: string) =>
   sql`SELECT pg_advisory_xact_lock(hashtextextended(${name}, 0))`.execute(ctx.tx);
@@ -111,22 +135,7 @@ export async function setParameter(ctx: Ctx, input: SetParameter): Promise<Param
     .execute();
   const to = input.validTo ?? null;
   const { close } = placeVersion(existing, input.validFrom, to, `${input.key} of ${org.code}`);
-  if (close) {
-    const closedTo = addDays(input.validFrom, -1);
-    await ctx.tx
-      .updateTable('policy_parameters')
-      .set({ valid_to: closedTo, updated_at: new Date() })
-      .where('id', '=', close.id)
-      .execute();
-    await audit(ctx, {
-      action: 'update',
-      entity: 'policy_parameter',
-      entityId: close.id,
-      orgId: org.id,
-      before: { validTo: null },
-      after: { validTo: closedTo },
-    });
-  }
+  if (close) await closeVersion(ctx, 'policy_parameters', org.id, close.id, input.validFrom);
   const row = await ctx.tx
     .insertInto('policy_parameters')
     .values({
@@ -221,6 +230,33 @@ export async function parameterInForce(
   return parameterView(found);
 }
 
+/** A stored row as the rule sets read a version. */
+const versionOf = (r: ParameterRow): ParameterVersion => ({
+  id: r.id,
+  key: r.key as ParameterKey,
+  value: Number(r.value),
+  orgCode: r.org_code,
+  validFrom: r.valid_from,
+  validTo: r.valid_to,
+  source: r.source,
+});
+
+/** Every version of one parameter that applies to an organisation (by id), nearest organisation first. */
+export async function parameterVersions(
+  ctx: Ctx,
+  orgId: string,
+  key: ParameterKey,
+): Promise<ParameterVersion[]> {
+  return (await parameterRows(ctx, orgId, key)).map(versionOf);
+}
+
+/** The version in force on a day among an organisation's versions (nearest organisation first). */
+export const versionOn = (
+  versions: readonly ParameterVersion[],
+  on: CalendarDate,
+): ParameterVersion | undefined =>
+  versions.find((v) => v.validFrom <= on && (v.validTo === null || v.validTo >= on));
+
 /** One parameter's version in force for an organisation (by id) on a date, if any. */
 export async function parameterFor(
   ctx: Ctx,
@@ -228,18 +264,7 @@ export async function parameterFor(
   key: ParameterKey,
   on: CalendarDate,
 ): Promise<ParameterVersion | undefined> {
-  const r = (await parameterRows(ctx, orgId, key)).find((row) => inForce(row, on));
-  return r
-    ? {
-        id: r.id,
-        key,
-        value: Number(r.value),
-        orgCode: r.org_code,
-        validFrom: r.valid_from,
-        validTo: r.valid_to,
-        source: r.source,
-      }
-    : undefined;
+  return versionOn(await parameterVersions(ctx, orgId, key), on);
 }
 
 /** Every parameter in force for an organisation on a date, as the rule sets read them. */
@@ -253,15 +278,7 @@ export async function parametersInForce(
   for (const r of await parameterRows(ctx, orgId)) {
     const key = r.key as ParameterKey;
     if (parameters[key] || !inForce(r, asOf)) continue;
-    parameters[key] = {
-      id: r.id,
-      key,
-      value: Number(r.value),
-      orgCode: r.org_code,
-      validFrom: r.valid_from,
-      validTo: r.valid_to,
-      source: r.source,
-    } satisfies ParameterVersion;
+    parameters[key] = versionOf(r);
   }
   return parameters;
 }
@@ -299,22 +316,7 @@ export async function setRuleSet(ctx: Ctx, input: SetRuleSet): Promise<RuleSetVe
     .execute();
   const to = input.validTo ?? null;
   const { close } = placeVersion(existing, input.validFrom, to, `The rule set of ${org.code}`);
-  if (close) {
-    const closedTo = addDays(input.validFrom, -1);
-    await ctx.tx
-      .updateTable('policy_rule_sets')
-      .set({ valid_to: closedTo, updated_at: new Date() })
-      .where('id', '=', close.id)
-      .execute();
-    await audit(ctx, {
-      action: 'update',
-      entity: 'policy_rule_set',
-      entityId: close.id,
-      orgId: org.id,
-      before: { validTo: null },
-      after: { validTo: closedTo },
-    });
-  }
+  if (close) await closeVersion(ctx, 'policy_rule_sets', org.id, close.id, input.validFrom);
   const options: PolicyOptions = input.options;
   const row = await ctx.tx
     .insertInto('policy_rule_sets')

@@ -18,9 +18,9 @@ import {
   SimulationTally,
 } from '@niangjia/domain';
 import type { Ctx } from '../../http/context';
-import { AppError, notFound } from '../../http/errors';
+import { AppError } from '../../http/errors';
 import { loadFacts } from './evaluations';
-import { parametersInForce } from './service';
+import { orgByCode, parametersInForce } from './service';
 
 const BATCH = 2_000;
 
@@ -40,17 +40,8 @@ export async function simulate(
   run: <T>(fn: (ctx: Ctx) => Promise<T>) => Promise<T>,
   options: SimulationOptions,
 ): Promise<SimulationResult> {
-  const path = options.org
-    ? await run(async (ctx) => {
-        const org = await ctx.tx
-          .selectFrom('orgs')
-          .select('path')
-          .where('code', '=', options.org as string)
-          .executeTakeFirst();
-        if (!org) throw notFound(`Organisation ${options.org}`);
-        return org.path;
-      })
-    : undefined;
+  const org = options.org;
+  const path = org ? await run(async (ctx) => (await orgByCode(ctx, org)).path) : undefined;
   const tally = new SimulationTally(options.keepChanged ?? 200, options.keepRows ?? 0);
   const inForce = new Map<string, PolicyParameters>();
   let after: string | undefined;
