@@ -316,6 +316,12 @@ export async function seedRegistry(
       'household list copies (niangjia_refresh_household_list)',
       'select niangjia_refresh_household_list(null)',
     );
+  // What the identification rules read (migration 0028), from the copies just made.
+  const ruleInputs = await client.query<{ f: string | null }>(
+    `select to_regproc('niangjia_refresh_rule_inputs')::text as f`,
+  );
+  if (ruleInputs.rows[0]?.f)
+    await step('rule inputs (niangjia_refresh_rule_inputs)', 'select niangjia_refresh_rule_inputs(null)');
   await client.query('set session_replication_role = origin');
   await client.query('drop table seed_h, seed_m, seed_orgs, seed_slots');
   await step('vacuum analyze', 'vacuum analyze');

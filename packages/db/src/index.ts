@@ -1,4 +1,4 @@
-export { sql } from 'kysely';
+export { type RawBuilder, sql } from 'kysely';
 export { type BulkColumnType, bulkInsert } from './bulk';
 export { Database, type DatabaseOptions, type Scope, type Tx } from './database';
 export { DataDirLockedError, type LockHolder } from './lock';

@@ -630,20 +630,17 @@ export const evaluationPolicies = pgTable('evaluation_policies', {
  * or in a bulk re-evaluation. The decision keeps what it used, so that a later edit of a parameter
  * or of the household never changes it: the policy (`policy_id`) and the household's facts as read
  * (`inputs`). Its trace is the rule set run again on exactly these (ADR 0015). Appended, never changed.
+ * No foreign keys (ADR 0017): a bulk re-evaluation writes a million of these in one statement per
+ * chunk whose joins take every reference from the row it names, and the per-row checks cost more
+ * than the writing; households, organisations and policy snapshots are never deleted.
  */
 export const evaluations = pgTable(
   'evaluations',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    householdId: uuid('household_id')
-      .notNull()
-      .references(() => households.id),
-    orgId: uuid('org_id')
-      .notNull()
-      .references(() => orgs.id),
-    policyId: uuid('policy_id')
-      .notNull()
-      .references(() => evaluationPolicies.id),
+    householdId: uuid('household_id').notNull(),
+    orgId: uuid('org_id').notNull(),
+    policyId: uuid('policy_id').notNull(),
     asOf: day('as_of').notNull(),
     reason: text('reason').notNull(),
     ruleSet: text('rule_set').notNull(),
@@ -658,7 +655,6 @@ export const evaluations = pgTable(
   },
   (t) => [
     index('evaluations_household_idx').on(t.householdId, t.createdAt),
-    index('evaluations_org_idx').on(t.orgId, t.asOf),
     check('evaluations_reason_check', sql`${t.reason} in ('survey','review','demand','bulk')`),
   ],
 );
@@ -667,21 +663,58 @@ export const evaluations = pgTable(
  * Each household's current outcome, one narrow row: what a new evaluation compares with to tell a
  * change, without searching the history. Written only when the outcome changes (by a decision
  * about the same day or a later one), so `evaluation_id` and `as_of` name the decision that gave
- * the outcome, not necessarily the newest.
+ * the outcome, not necessarily the newest. No foreign keys, as for the decisions themselves.
  */
 export const currentEvaluations = pgTable('current_evaluations', {
-  householdId: uuid('household_id')
-    .primaryKey()
-    .references(() => households.id),
-  orgId: uuid('org_id')
-    .notNull()
-    .references(() => orgs.id),
-  evaluationId: uuid('evaluation_id')
-    .notNull()
-    .references(() => evaluations.id),
+  householdId: uuid('household_id').primaryKey(),
+  orgId: uuid('org_id').notNull(),
+  evaluationId: uuid('evaluation_id').notNull(),
   eligible: boolean('eligible').notNull(),
   category: text('category'),
   asOf: day('as_of').notNull(),
+});
+
+/**
+ * What the identification rules read of each household, one narrow row each, kept by triggers
+ * from the household, its head, its members and its current archive (migration 0028), which are
+ * the only writers. A what-if simulation and a bulk re-evaluation read a million of these in one
+ * scan and run the rule sets in SQL (ADR 0017). Derived data without foreign keys, as the name
+ * pieces.
+ */
+export const householdRuleInputs = pgTable('household_rule_inputs', {
+  householdId: uuid('household_id').primaryKey(),
+  orgId: uuid('org_id').notNull(),
+  orgPath: textC('org_path').notNull(),
+  archiveStatus: text('archive_status'),
+  migrant: boolean('migrant').notNull(),
+  /** The primary cause first, then the secondary ones (the current archive's). */
+  causes: text('causes').array().notNull(),
+  /** Whether an exclusion is recorded. */
+  excluded: boolean('excluded').notNull(),
+  /** The five income items of the survey. */
+  incomeFen: fen('income_fen').notNull(),
+  /** Medical, disability, education, housing and other rigid costs. */
+  deductionsFen: fen('deductions_fen').notNull(),
+  employmentFen: fen('employment_fen').notNull(),
+  /** Medical, disability and other rigid costs: the accident test's. */
+  hardshipFen: fen('hardship_fen').notNull(),
+  /** The head and the members. */
+  size: integer('size').notNull(),
+  /** Birth dates as yyyymmdd numbers of the people healthy and unemployed (income imputed when of working age). */
+  idleBirths: integer('idle_births').array().notNull(),
+  seriouslyIll: boolean('seriously_ill').notNull(),
+});
+
+/**
+ * Each household as the rule sets' TypeScript reads it (HouseholdFacts), kept with its rule inputs
+ * and stored with each decision of a bulk re-evaluation. A table of its own: beside the narrow
+ * inputs, the document (under the size PostgreSQL moves out of line) would make the simulation's
+ * scan five times longer.
+ */
+export const householdRuleFacts = pgTable('household_rule_facts', {
+  householdId: uuid('household_id').primaryKey(),
+  orgId: uuid('org_id').notNull(),
+  facts: jsonb('facts').notNull(),
 });
 
 /**

@@ -189,6 +189,12 @@ const NEEDS: Record<RuleSet, ParameterKey[]> = {
 };
 const IMPUTATION_NEEDS: ParameterKey[] = ['minWageMonthly', 'workingAgeFrom', 'workingAgeTo'];
 
+/** The parameters a rule set reads with these options, in the order it reads them. */
+export const parametersNeeded = (ruleSet: RuleSet, options: PolicyOptions): ParameterKey[] => [
+  ...NEEDS[ruleSet],
+  ...(options.imputeMinWage ? IMPUTATION_NEEDS : []),
+];
+
 /**
  * Evaluates a household under a policy on a date. Every test of the rule set is run and kept in
  * the trace; the first that gives a category decides (an exclusion, where applied, refuses first).
@@ -196,7 +202,7 @@ const IMPUTATION_NEEDS: ParameterKey[] = ['minWageMonthly', 'workingAgeFrom', 'w
  */
 export function evaluateHousehold(facts: HouseholdFacts, policy: Policy, asOf: CalendarDate): Evaluation {
   const { ruleSet, options } = policy;
-  const needs = [...NEEDS[ruleSet], ...(options.imputeMinWage ? IMPUTATION_NEEDS : [])];
+  const needs = parametersNeeded(ruleSet, options);
   const missing = needs.filter((k) => policy.parameters[k] === undefined);
   if (missing.length > 0) throw new MissingParameterError(missing, ruleSet);
   const used = needs.map((k) => policy.parameters[k] as ParameterVersion);

@@ -74,8 +74,6 @@ export interface SimulationResult {
   rows: { household: SimulatedHousehold; base: string; proposal: string }[];
 }
 
-const outcome = (e: Evaluation) => e.category ?? 'ineligible';
-
 /** Adds up a simulation household by household. */
 export class SimulationTally {
   private readonly result: SimulationResult = {
@@ -91,45 +89,77 @@ export class SimulationTally {
   };
 
   constructor(
-    private readonly keepChanged = 200,
-    private readonly keepRows = 0,
+    private readonly keepChangedCount = 200,
+    private readonly keepRowsCount = 0,
   ) {}
 
+  /**
+   * Adds `n` households alike in what the breakdowns read, by their outcomes alone (a category,
+   * null when not eligible) and each one's yearly cost: a simulation counted in the database.
+   */
+  count(
+    household: Omit<SimulatedHousehold, 'id' | 'headName'>,
+    base: { category: string | null; costFen: number },
+    proposal: { category: string | null; costFen: number },
+    n = 1,
+  ): void {
+    const r = this.result;
+    r.population += n;
+    for (const [side, e] of [
+      [r.base, base],
+      [r.proposal, proposal],
+    ] as const) {
+      const key = e.category ?? 'ineligible';
+      side.byCategory[key] = (side.byCategory[key] ?? 0) + n;
+      if (e.category !== null) side.eligible += n;
+      side.costFen += e.costFen * n;
+    }
+    const b = base.category;
+    const p = proposal.category;
+    const move = b === null && p !== null ? 'entering' : b !== null && p === null ? 'leaving' : null;
+    if (move) {
+      r[move] += n;
+      const add = (table: Breakdown, key: string) => {
+        const row = table[key] ?? { entering: 0, leaving: 0 };
+        row[move] += n;
+        table[key] = row;
+      };
+      add(r.breakdown.category, (move === 'entering' ? p : b) ?? 'ineligible');
+      add(r.breakdown.cause, household.primaryCause ?? 'none');
+      add(r.breakdown.org, household.orgCode);
+      add(r.breakdown.migrant, household.migrant ? 'migrant' : 'local');
+    }
+    if (b !== p) r.changedCount += n;
+  }
+
+  /** Keeps a changed household with both decisions, up to the number kept. */
+  keepChanged(household: SimulatedHousehold, base: Evaluation, proposal: Evaluation): void {
+    if (this.result.changed.length < this.keepChangedCount)
+      this.result.changed.push({ household, base, proposal });
+  }
+
+  /** Keeps a changed household in brief, up to the number kept. */
+  keepRow(household: SimulatedHousehold, base: string | null, proposal: string | null): void {
+    if (this.result.rows.length < this.keepRowsCount)
+      this.result.rows.push({ household, base: base ?? 'ineligible', proposal: proposal ?? 'ineligible' });
+  }
+
+  /** Adds one household with both decisions. */
   add(
     household: SimulatedHousehold,
     base: { evaluation: Evaluation; costFen: number },
     proposal: { evaluation: Evaluation; costFen: number },
   ): void {
-    const r = this.result;
-    r.population++;
-    for (const [side, e] of [
-      [r.base, base],
-      [r.proposal, proposal],
-    ] as const) {
-      const key = outcome(e.evaluation);
-      side.byCategory[key] = (side.byCategory[key] ?? 0) + 1;
-      if (e.evaluation.eligible) side.eligible++;
-      side.costFen += e.costFen;
-    }
     const b = base.evaluation;
     const p = proposal.evaluation;
-    const move = !b.eligible && p.eligible ? 'entering' : b.eligible && !p.eligible ? 'leaving' : null;
-    if (move) {
-      r[move]++;
-      const count = (table: Breakdown, key: string) => {
-        const row = table[key] ?? { entering: 0, leaving: 0 };
-        row[move]++;
-        table[key] = row;
-      };
-      count(r.breakdown.category, outcome(move === 'entering' ? p : b));
-      count(r.breakdown.cause, household.primaryCause ?? 'none');
-      count(r.breakdown.org, household.orgCode);
-      count(r.breakdown.migrant, household.migrant ? 'migrant' : 'local');
-    }
-    if (outcome(b) !== outcome(p)) {
-      r.changedCount++;
-      if (r.changed.length < this.keepChanged) r.changed.push({ household, base: b, proposal: p });
-      if (r.rows.length < this.keepRows) r.rows.push({ household, base: outcome(b), proposal: outcome(p) });
+    this.count(
+      household,
+      { category: b.category, costFen: base.costFen },
+      { category: p.category, costFen: proposal.costFen },
+    );
+    if (b.category !== p.category) {
+      this.keepChanged(household, b, p);
+      this.keepRow(household, b.category, p.category);
     }
   }
 

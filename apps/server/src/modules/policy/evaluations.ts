@@ -34,6 +34,7 @@ import {
 import type { Ctx } from '../../http/context';
 import { AppError, notFound } from '../../http/errors';
 import { audit, auditMany } from '../audit/service';
+import { evaluateAllInDatabase } from './evaluate-in-database';
 import { orgByCode, parametersInForce, ruleSetInForce } from './service';
 
 export type EvaluationReason = 'survey' | 'review' | 'demand' | 'bulk';
@@ -197,10 +198,10 @@ interface Unavailable {
 
 /** A policy in force, with its snapshot once a decision has used it (the content, not a row id: the
  * cache outlives a batch's transaction, which may roll back). */
-type PolicyInForce = Policy & { snapshot?: Snapshot };
+export type PolicyInForce = Policy & { snapshot?: Snapshot };
 
 /** The policy in force for an organisation on a date, or why there is none (a 409 naming it). */
-async function policyOf(
+export async function policyOf(
   ctx: Ctx,
   orgId: string,
   orgCode: string,
@@ -220,7 +221,7 @@ async function policyOf(
 }
 
 /** The snapshot of a policy as decisions use it: the parameters the rule set read, in key order. */
-function snapshotOf(policy: Policy, used: readonly ParameterVersion[]) {
+export function snapshotOf(policy: Policy, used: readonly ParameterVersion[]) {
   const parameters = [...used].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   const content = {
     ruleSet: policy.ruleSet,
@@ -234,7 +235,7 @@ function snapshotOf(policy: Policy, used: readonly ParameterVersion[]) {
 type Snapshot = ReturnType<typeof snapshotOf>;
 
 /** The stored ids of a batch's snapshots, by their fingerprint here: one statement, whatever their number. */
-async function snapshotIds(ctx: Ctx, snapshots: readonly Snapshot[]): Promise<Map<string, string>> {
+export async function snapshotIds(ctx: Ctx, snapshots: readonly Snapshot[]): Promise<Map<string, string>> {
   if (snapshots.length === 0) return new Map();
   // The database computes each snapshot's own fingerprint and stores it when new (migration 0026):
   // the application cannot attach a decision to a snapshot whose content it did not read.
@@ -632,6 +633,17 @@ export async function evaluateAll(
     onProgress?: (done: number, total: number) => void | Promise<void>;
   },
 ): Promise<BulkEvaluationDetails> {
+  // On one date, the database evaluates (ADR 0017); households each on their survey date, or only
+  // those an import wrote, are read and evaluated here.
+  if (typeof options.asOf === 'string' && options.since === undefined)
+    return evaluateAllInDatabase(run, {
+      org: options.org,
+      asOf: options.asOf,
+      reason: options.reason ?? 'bulk',
+      missing: options.missing ?? 'throw',
+      openOnly: options.openOnly,
+      onProgress: options.onProgress,
+    });
   const since = options.since === undefined ? undefined : new Date(options.since);
   const scope = await run(async (ctx) => {
     const path = options.org ? (await orgByCode(ctx, options.org)).path : undefined;
