@@ -1,17 +1,26 @@
-import { type PolicyFile, PolicyFile as PolicyFileSchema, type RuleSet } from '@niangjia/contracts';
+import {
+  type ArchiveCategory,
+  type ArchiveOrigin,
+  type PolicyFile,
+  PolicyFile as PolicyFileSchema,
+  type RuleSet,
+  SetParameter,
+} from '@niangjia/contracts';
 import { sql } from '@niangjia/db';
 import {
   type CalendarDate,
+  deriveUrgency,
   evaluateHousehold,
   type HouseholdFacts,
   MissingParameterError,
   type Policy,
   policyWith,
+  todayInShanghai,
 } from '@niangjia/domain';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Ctx } from '../src/http/context';
-import { loadFacts } from '../src/modules/policy/evaluations';
+import { evaluateAll, loadFacts, policyOf } from '../src/modules/policy/evaluations';
 import {
   categorySql,
   incomeLateral,
@@ -19,7 +28,7 @@ import {
   policyColumns,
   policyTable,
 } from '../src/modules/policy/rules-sql';
-import { parametersInForce } from '../src/modules/policy/service';
+import { parametersInForce, setParameter } from '../src/modules/policy/service';
 import { asOperator } from '../src/operator';
 import { residentId } from './factories';
 import { type TestApp, testApp } from './harness';
@@ -283,4 +292,81 @@ describe('the rule sets in SQL', () => {
     };
     expect(() => policyColumns('x', policy, '2016-06-30')).toThrow(MissingParameterError);
   });
+});
+
+describe('a re-evaluation on one date, in the database', () => {
+  it('stores what the TypeScript decides, and derives the urgency its rules give where the outcome changed', async () => {
+    const outcomes = () =>
+      run(async (ctx) => {
+        const { rows } = await sql<{ household_id: string; category: string | null }>`
+          SELECT ce.household_id, ce.category FROM current_evaluations ce JOIN orgs o ON o.id = ce.org_id
+          WHERE o.code = ${ORG}`.execute(ctx.tx);
+        return new Map(rows.map((r) => [r.household_id, r.category]));
+      });
+    const before = await outcomes();
+    // A higher line from 2020 moves many households into deep hardship.
+    await run((ctx) =>
+      setParameter(
+        ctx,
+        SetParameter.parse({ key: 'dibaoMonthly', value: '500', org: ORG, validFrom: '2020-01-01' }),
+      ),
+    );
+    const report = await evaluateAll(run, { org: ORG, asOf: '2020-06-30' });
+    expect(report.evaluated).toBeGreaterThanOrEqual(HOUSEHOLDS);
+    const after = await outcomes();
+    const moved = [...after].filter(([id, category]) => before.get(id) !== category);
+    expect(report.changed).toBe(moved.length);
+    expect(moved.length).toBeGreaterThan(10);
+    await run(async (ctx) => {
+      const facts = new Map((await loadFacts(ctx, [...after.keys()])).map((h) => [h.id, h]));
+      // Each stored decision is the TypeScript's on its own facts and policy.
+      const org = await ctx.tx
+        .selectFrom('orgs')
+        .select('id')
+        .where('code', '=', ORG)
+        .executeTakeFirstOrThrow();
+      const policy = await policyOf(ctx, org.id, ORG, '2020-06-30');
+      const { rows: decisions } = await sql<{
+        household_id: string;
+        category: string | null;
+        inputs: HouseholdFacts;
+      }>`
+        SELECT DISTINCT ON (e.household_id) e.household_id, e.category, e.inputs
+        FROM evaluations e WHERE e.org_id = ${org.id} AND e.as_of = '2020-06-30'
+        ORDER BY e.household_id, e.created_at DESC`.execute(ctx.tx);
+      expect(decisions.length).toBe(report.evaluated);
+      for (const d of decisions) {
+        expect(d.inputs, d.household_id).toEqual(facts.get(d.household_id)?.facts);
+        expect(d.category, d.household_id).toBe(evaluateHousehold(d.inputs, policy, '2020-06-30').category);
+      }
+      let derived = 0;
+      for (const [id, category] of moved) {
+        const h = facts.get(id);
+        if (
+          !h?.archive ||
+          h.archive.urgencyManual ||
+          h.archiveStatus === 'exited' ||
+          h.archiveStatus === 'refused'
+        )
+          continue;
+        const expected = deriveUrgency(
+          {
+            category: category as ArchiveCategory | null,
+            causes: [h.facts.causes.primary ?? '', ...h.facts.causes.secondary],
+            origin: h.archive.origin as ArchiveOrigin,
+            openedOn: h.archive.openedOn,
+            health: h.facts.people.map((p) => p.health),
+          },
+          todayInShanghai(),
+        );
+        expect({ id, urgency: h.archive.urgency, reason: h.archive.urgencyReason }).toEqual({
+          id,
+          urgency: expected.urgency,
+          reason: expected.reason,
+        });
+        derived++;
+      }
+      expect(derived).toBeGreaterThan(10);
+    });
+  }, 60_000);
 });
