@@ -1,4 +1,5 @@
 import { SetParameter } from '@niangjia/contracts';
+import { sql } from '@niangjia/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Ctx } from '../src/http/context';
 import { jobHandlers } from '../src/jobs/handlers';
@@ -157,7 +158,7 @@ describe('one household', () => {
 });
 
 describe('a subtree evaluated again', () => {
-  it('stores a decision for every household, counts the changes, and the second run changes nothing', async () => {
+  it('stores a decision for every household, counts the changes; a second run finds them stored, another day stores again', async () => {
     const ids = [
       await family('640104004'),
       await family('640104004', 3_600),
@@ -177,24 +178,28 @@ describe('a subtree evaluated again', () => {
         expect.objectContaining({ householdId: ids[2], before: 'ineligible', after: 'deep' }),
       ]),
     );
+    const reasons = async () =>
+      (
+        await t.db.kysely
+          .selectFrom('evaluations')
+          .select(['household_id', 'reason'])
+          .where('household_id', 'in', ids)
+          .execute()
+      )
+        .map((s) => s.reason)
+        .sort();
+    // The same facts, policy and date: evaluated, nothing new to store.
     const again = await evaluateAll((fn) => asRoot(fn), { org: '640104004', asOf: '2017-06-30' });
     expect(again).toMatchObject({ evaluated: 3, changed: 0, changes: [], skipped: 0 });
-    const stored = await t.db.kysely
-      .selectFrom('evaluations')
-      .select(['household_id', 'reason'])
-      .where('household_id', 'in', ids)
-      .execute();
-    expect(stored.map((s) => s.reason).sort()).toEqual([
-      'bulk',
-      'bulk',
-      'bulk',
-      'bulk',
-      'bulk',
-      'bulk',
-      'survey',
-      'survey',
-      'survey',
-    ]);
+    expect(await reasons()).toEqual(['bulk', 'bulk', 'bulk', 'survey', 'survey', 'survey']);
+    // Another day is another decision, as is the same day after the facts changed.
+    await evaluateAll((fn) => asRoot(fn), { org: '640104004', asOf: '2017-07-01' });
+    expect(await reasons()).toHaveLength(9);
+    await t.db.system((tx) =>
+      sql`UPDATE households SET housing_cost_fen = housing_cost_fen + 100 WHERE id = ${ids[0]}`.execute(tx),
+    );
+    await evaluateAll((fn) => asRoot(fn), { org: '640104004', asOf: '2017-07-01' });
+    expect(await reasons()).toHaveLength(10);
   });
 });
 

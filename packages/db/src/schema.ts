@@ -672,6 +672,11 @@ export const currentEvaluations = pgTable('current_evaluations', {
   eligible: boolean('eligible').notNull(),
   category: text('category'),
   asOf: day('as_of').notNull(),
+  // The household's latest stored decision, whatever its outcome: a bulk re-evaluation does not
+  // store again a decision on the same facts (their md5), policy snapshot and date (ADR 0017).
+  latestPolicyId: uuid('latest_policy_id'),
+  latestAsOf: day('latest_as_of'),
+  latestFactsMd5: text('latest_facts_md5'),
 });
 
 /**

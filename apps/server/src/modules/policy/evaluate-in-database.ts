@@ -40,15 +40,21 @@ import {
 import { orgByCode } from './service';
 
 /**
- * Households per transaction: big enough for set-based work, small enough to show progress and to
- * keep each audit entry (which lists the urgencies changed) to a few megabytes.
+ * Households per transaction, in steps of STEP: a chunk starts at one step and doubles while a
+ * chunk takes under a second, up to MAX_STEPS (50,000 households). On the server the chunks are
+ * soon large enough for set-based work; on the embedded database, whose one connection the web's
+ * requests share, a chunk stays near a second. The largest keeps an audit entry (which lists the
+ * urgencies changed) to a few megabytes.
  */
-const CHUNK = 50_000;
+const STEP = 5_000;
+const MAX_STEPS = 10;
 
 interface ChunkRow {
   category: string | null;
   changed: boolean;
   n: number;
+  /** Decisions stored (the rest were already, on the same facts, policy and date). */
+  stored: number;
 }
 
 interface ChangeRow {
@@ -150,7 +156,7 @@ export async function evaluateAllInDatabase(
     }));
   }
   const policies = policyTable(setup.columns, 'x');
-  // The chunks' bounds, so that each chunk reads its range of the primary key and no more (a LIMIT
+  // The steps' bounds, so that each chunk reads its range of the primary key and no more (a LIMIT
   // over the joins made the planner join every household, then sort, for each chunk).
   const bounds = await run(async (ctx) =>
     (
@@ -158,13 +164,17 @@ export async function evaluateAllInDatabase(
           SELECT household_id AS id FROM (
             SELECT r.household_id, row_number() OVER (ORDER BY r.household_id) AS n
             FROM household_rule_inputs r WHERE ${scope}) s
-          WHERE n % ${CHUNK} = 0 ORDER BY household_id`.execute(ctx.tx)
+          WHERE n % ${STEP} = 0 ORDER BY household_id`.execute(ctx.tx)
     ).rows.map((r) => r.id),
   );
   let read = report.skipped;
-  for (let k = 0; k <= bounds.length; k++) {
+  let steps = 1;
+  // Chunk after chunk: the households after bound k − 1 up to bound k + steps − 1 (the last, to the end).
+  for (let k = 0; k <= bounds.length; ) {
     const from = k === 0 ? null : (bounds[k - 1] as string);
-    const to = k === bounds.length ? null : (bounds[k] as string);
+    const to = k + steps - 1 >= bounds.length ? null : (bounds[k + steps - 1] as string);
+    k += steps;
+    const started = performance.now();
     const range = sql`${from === null ? sql`true` : sql`r.household_id > ${from}::uuid`} AND ${
       to === null ? sql`true` : sql`r.household_id <= ${to}::uuid`
     }`;
@@ -173,10 +183,15 @@ export async function evaluateAllInDatabase(
         WITH batch AS MATERIALIZED (
           SELECT r.household_id, r.org_id, x.policy_id, x.rule_set, r.causes, r.seriously_ill,
                  ${categorySql('x', 'i')} AS category, ${monthlyIncomeSql('i')} AS monthly,
-                 ce.household_id IS NOT NULL AS had, ce.eligible AS was_eligible, ce.category AS was,
-                 ce.as_of AS was_as_of, gen_random_uuid() AS id
+                 ce.household_id IS NOT NULL AS had, ce.evaluation_id AS was_id, ce.eligible AS was_eligible,
+                 ce.category AS was, ce.as_of AS was_as_of, gen_random_uuid() AS id,
+                 -- The same facts, policy and date as the latest stored decision: nothing new to store.
+                 ce.latest_policy_id IS NOT DISTINCT FROM x.policy_id AND ce.latest_as_of IS NOT DISTINCT FROM ${asOf}::date
+                   AND ce.latest_facts_md5 IS NOT DISTINCT FROM md5(f.facts::text) AS same,
+                 md5(f.facts::text) AS facts_md5
           FROM household_rule_inputs r
           JOIN ${policies} ON x.org_id = r.org_id
+          JOIN household_rule_facts f ON f.household_id = r.household_id
           CROSS JOIN LATERAL ${incomeLateral('x')} i
           LEFT JOIN current_evaluations ce ON ce.household_id = r.household_id
           WHERE ${range} AND ${scope}
@@ -192,13 +207,23 @@ export async function evaluateAllInDatabase(
           SELECT d.id, d.household_id, d.org_id, d.policy_id, ${asOf}::date, ${options.reason}, d.rule_set,
                  d.category IS NOT NULL, d.category, d.monthly, f.facts, ${ctx.actor.username}
           FROM decided d JOIN household_rule_facts f ON f.household_id = d.household_id
+          WHERE NOT d.same
         ), made_current AS (
-          INSERT INTO current_evaluations (household_id, org_id, evaluation_id, eligible, category, as_of)
-          SELECT d.household_id, d.org_id, d.id, d.category IS NOT NULL, d.category, ${asOf}::date
-          FROM decided d WHERE d.changed AND d.becomes_current
+          -- Every new decision becomes the latest; one that changed the outcome (about this day or a
+          -- later one than the current outcome's) gives the current outcome too.
+          INSERT INTO current_evaluations (household_id, org_id, evaluation_id, eligible, category, as_of,
+                                           latest_policy_id, latest_as_of, latest_facts_md5)
+          SELECT d.household_id, d.org_id,
+                 CASE WHEN d.changed AND d.becomes_current THEN d.id ELSE d.was_id END,
+                 CASE WHEN d.changed AND d.becomes_current THEN d.category IS NOT NULL ELSE d.was_eligible END,
+                 CASE WHEN d.changed AND d.becomes_current THEN d.category ELSE d.was END,
+                 CASE WHEN d.changed AND d.becomes_current THEN ${asOf}::date ELSE d.was_as_of END,
+                 d.policy_id, ${asOf}::date, d.facts_md5
+          FROM decided d WHERE NOT d.same
           ON CONFLICT (household_id) DO UPDATE
             SET org_id = excluded.org_id, evaluation_id = excluded.evaluation_id, eligible = excluded.eligible,
-                category = excluded.category, as_of = excluded.as_of
+                category = excluded.category, as_of = excluded.as_of, latest_policy_id = excluded.latest_policy_id,
+                latest_as_of = excluded.latest_as_of, latest_facts_md5 = excluded.latest_facts_md5
         ), derived AS (
           -- The urgency rules (domain: policy/urgency.ts), as of today, on the archives no caseworker set by hand.
           SELECT a.id, a.urgency AS before, u.urgency, u.reason
@@ -222,7 +247,7 @@ export async function evaluateAllInDatabase(
           FROM derived u WHERE a.id = u.id
           RETURNING a.id
         )
-        SELECT d.category, d.changed, count(*)::integer AS n,
+        SELECT d.category, d.changed, count(*)::integer AS n, count(*) FILTER (WHERE NOT d.same)::integer AS stored,
                (SELECT json_agg(c) FROM (
                   SELECT c.household_id, h.head_name, c.was, c.had, c.category
                   FROM decided c JOIN households h ON h.id = c.household_id
@@ -233,9 +258,9 @@ export async function evaluateAllInDatabase(
         FROM decided d GROUP BY d.category, d.changed`;
       const { rows } = await statement.execute(ctx.tx);
       const first = rows[0] as (ChunkRow & { urgency_changes?: unknown }) | undefined;
-      const count = rows.reduce((n, r) => n + r.n, 0);
-      if (count > 0)
-        // One audit entry per chunk: which decisions (this transaction's, by the actor) and why.
+      const stored = rows.reduce((n, r) => n + r.stored, 0);
+      if (stored > 0)
+        // One audit entry per chunk that stored decisions: which (this transaction's, by the actor) and why.
         await audit(ctx, {
           action: 'create',
           entity: 'evaluation_batch',
@@ -244,7 +269,7 @@ export async function evaluateAllInDatabase(
           after: {
             reason: options.reason,
             asOf,
-            count,
+            count: stored,
             households: { after: from, upTo: to },
             urgencies: first?.urgency_changes ?? [],
           },
@@ -267,6 +292,9 @@ export async function evaluateAllInDatabase(
       });
     read += count;
     await options.onProgress?.(Math.min(read, setup.total), setup.total);
+    const took = performance.now() - started;
+    if (took < 1_000 && steps < MAX_STEPS) steps = Math.min(MAX_STEPS, steps * 2);
+    else if (took > 2_000 && steps > 1) steps = Math.max(1, Math.floor(steps / 2));
   }
   return report;
 }

@@ -20,7 +20,7 @@ export function queueEvaluation(ctx: Ctx, input: EvaluationJobInput): Promise<st
 /**
  * The background evaluation: batch by batch, each decision stored; households without a policy in
  * force on their date are left out and listed, never failing the rest. Its result lists the first
- * changes. Running it again stores new decisions that change nothing.
+ * changes. Running it again on the same day stores nothing new where facts and policy are unchanged.
  */
 export const evaluationJob: JobHandler<EvaluationJobInput, BulkEvaluationDetails> = (job) => {
   const input = job.input;

@@ -390,6 +390,13 @@ export async function evaluateHouseholds(
       ON CONFLICT (household_id) DO UPDATE
         SET org_id = excluded.org_id, evaluation_id = excluded.evaluation_id, eligible = excluded.eligible,
             category = excluded.category, as_of = excluded.as_of`.execute(ctx.tx);
+  // Each household's latest decision, which a bulk re-evaluation compares with (ADR 0017).
+  if (rows.length > 0)
+    await sql`
+      UPDATE current_evaluations c
+      SET latest_policy_id = x.policy_id, latest_as_of = x.as_of, latest_facts_md5 = md5(x.inputs::text)
+      FROM json_to_recordset(${JSON.stringify(rows)}::json) AS x(household_id uuid, policy_id uuid, as_of date, inputs jsonb)
+      WHERE c.household_id = x.household_id`.execute(ctx.tx);
   // The urgency the rules derive, where no caseworker has set it (issue 4): written when it differs.
   const urgencies: { id: string; orgId: string; before: string; urgency: string; reason: string }[] = [];
   for (const [i, s] of stored.entries()) {

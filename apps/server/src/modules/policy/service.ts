@@ -283,6 +283,26 @@ export async function parametersInForce(
   return parameters;
 }
 
+/** Every parameter in force on a date for each of many organisations, in one round trip. */
+export async function parametersInForceForOrgs(
+  ctx: Ctx,
+  orgIds: readonly string[],
+  asOf: CalendarDate,
+): Promise<Map<string, PolicyParameters>> {
+  const { rows } = await sql<ParameterRow & { for_org: string }>`
+    SELECT x.id AS for_org, v.id, v.key, v.value, v.org_code, v.org_name, v.depth, v.valid_from, v.valid_to, v.source
+    FROM unnest(${orgIds as string[]}::uuid[]) AS x(id)
+    CROSS JOIN LATERAL niangjia_policy_parameter_versions(x.id) v
+    ORDER BY x.id, v.key, v.depth DESC, v.valid_from DESC`.execute(ctx.tx);
+  const found = new Map<string, PolicyParameters>(orgIds.map((id) => [id, {}]));
+  for (const r of rows) {
+    const parameters = found.get(r.for_org) as PolicyParameters;
+    const key = r.key as ParameterKey;
+    if (!parameters[key] && inForce(r, asOf)) parameters[key] = versionOf(r);
+  }
+  return found;
+}
+
 interface RuleSetRow {
   id: string;
   rule_set: string;

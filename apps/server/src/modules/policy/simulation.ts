@@ -21,7 +21,7 @@ import type { Ctx } from '../../http/context';
 import { AppError } from '../../http/errors';
 import { loadFacts } from './evaluations';
 import { categorySql, incomeLateral, type PolicyColumns, policyColumns, policyTable } from './rules-sql';
-import { orgByCode, parametersInForce } from './service';
+import { orgByCode, parametersInForceForOrgs } from './service';
 
 export interface SimulationOptions {
   base: PolicyFile;
@@ -74,8 +74,13 @@ export async function simulate(
       .$if(path !== undefined, (q) => q.where(sql<boolean>`starts_with(path, ${path})`))
       .execute();
     const policies = new Map<string, OrgPolicies>();
+    const parameters = await parametersInForceForOrgs(
+      ctx,
+      orgs.map((o) => o.id),
+      asOf,
+    );
     for (const o of orgs) {
-      const inForce = await parametersInForce(ctx, o.id, asOf);
+      const inForce = parameters.get(o.id) ?? {};
       const side = (file: PolicyFile) => {
         const policy = policyWith(inForce, file, asOf);
         try {
@@ -127,12 +132,17 @@ export async function simulate(
       JOIN ${policyTable(columns('proposal'), 'p')} ON p.org_id = r.org_id
       CROSS JOIN LATERAL ${incomeLateral('b')} bi
       CROSS JOIN LATERAL ${incomeLateral('p')} pi`;
+    // Grouped by hashing, in each worker then together: the planner, whose estimate of the rows the
+    // scope lets through is far too low, otherwise sorted three quarters of a million rows to group
+    // them (1.4 s instead of 0.6 s at a million households).
+    await sql`SELECT set_config('enable_sort', 'off', true), set_config('jit', 'off', true)`.execute(ctx.tx);
     const { rows: groups } = await sql<GroupRow>`
       SELECT r.org_id, r.migrant, r.causes[1] AS cause, ${categorySql('b', 'bi')} AS b,
              ${categorySql('p', 'pi')} AS p, count(*)::integer AS n
       FROM ${from}
       WHERE ${population}
       GROUP BY 1, 2, 3, 4, 5`.execute(ctx.tx);
+    await sql`SELECT set_config('enable_sort', 'on', true)`.execute(ctx.tx);
 
     const keepChanged = options.keepChanged ?? 200;
     const keepRows = options.keepRows ?? 0;
