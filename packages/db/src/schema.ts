@@ -720,6 +720,8 @@ export const householdRuleFacts = pgTable('household_rule_facts', {
   householdId: uuid('household_id').primaryKey(),
   orgId: uuid('org_id').notNull(),
   facts: jsonb('facts').notNull(),
+  /** What a re-evaluation compares with the latest decision's (computed once, when the facts change). */
+  factsMd5: text('facts_md5').notNull().generatedAlwaysAs(sql`md5(facts::text)`),
 });
 
 /**

@@ -187,8 +187,8 @@ export async function evaluateAllInDatabase(
                  ce.category AS was, ce.as_of AS was_as_of, gen_random_uuid() AS id,
                  -- The same facts, policy and date as the latest stored decision: nothing new to store.
                  ce.latest_policy_id IS NOT DISTINCT FROM x.policy_id AND ce.latest_as_of IS NOT DISTINCT FROM ${asOf}::date
-                   AND ce.latest_facts_md5 IS NOT DISTINCT FROM md5(f.facts::text) AS same,
-                 md5(f.facts::text) AS facts_md5
+                   AND ce.latest_facts_md5 IS NOT DISTINCT FROM f.facts_md5 AS same,
+                 f.facts_md5
           FROM household_rule_inputs r
           JOIN ${policies} ON x.org_id = r.org_id
           JOIN household_rule_facts f ON f.household_id = r.household_id

@@ -1,0 +1,1 @@
+ALTER TABLE "household_rule_facts" ADD COLUMN "facts_md5" text GENERATED ALWAYS AS (md5(facts::text)) STORED NOT NULL;
