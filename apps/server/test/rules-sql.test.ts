@@ -295,7 +295,7 @@ describe('the rule sets in SQL', () => {
 });
 
 describe('a re-evaluation on one date, in the database', () => {
-  it('stores what the TypeScript decides, and derives the urgency its rules give where the outcome changed', async () => {
+  it('stores what the TypeScript decides, and derives the urgency its rules give', async () => {
     const outcomes = () =>
       run(async (ctx) => {
         const { rows } = await sql<{ household_id: string; category: string | null }>`
@@ -340,7 +340,8 @@ describe('a re-evaluation on one date, in the database', () => {
         expect(d.category, d.household_id).toBe(evaluateHousehold(d.inputs, policy, '2020-06-30').category);
       }
       let derived = 0;
-      for (const [id, category] of moved) {
+      // Every household a decision was stored for (a new policy: all of them), its outcome changed or not.
+      for (const [id, category] of after) {
         const h = facts.get(id);
         if (
           !h?.archive ||

@@ -137,19 +137,19 @@ export async function evaluateAllInDatabase(
   }`;
   // Households of an organisation without a policy: refused (409) or left out and listed.
   if (setup.unavailable.size > 0) {
-    const left = await run(
-      async (ctx) =>
-        (
-          await sql<{ household_id: string; org_id: string }>`
-            SELECT r.household_id, r.org_id FROM household_rule_inputs r
-            WHERE r.org_id = ANY (${[...setup.unavailable.keys()]}::uuid[]) AND ${scope}
-            ORDER BY r.household_id`.execute(ctx.tx)
-        ).rows,
-    );
+    const { left, count } = await run(async (ctx) => {
+      const lacking = sql`r.org_id = ANY (${[...setup.unavailable.keys()]}::uuid[]) AND ${scope}`;
+      const first = await sql<{ household_id: string; org_id: string }>`
+        SELECT r.household_id, r.org_id FROM household_rule_inputs r WHERE ${lacking}
+        ORDER BY r.household_id LIMIT ${CHANGES_KEPT}`.execute(ctx.tx);
+      const all = await sql<{ n: number }>`
+        SELECT count(*)::integer AS n FROM household_rule_inputs r WHERE ${lacking}`.execute(ctx.tx);
+      return { left: first.rows, count: all.rows[0]?.n ?? 0 };
+    });
     if (left.length > 0 && options.missing === 'throw')
       throw new AppError('conflict', setup.unavailable.get((left[0] as { org_id: string }).org_id) as string);
-    report.skipped = left.length;
-    report.unevaluated = left.slice(0, CHANGES_KEPT).map((l) => ({
+    report.skipped = count;
+    report.unevaluated = left.map((l) => ({
       householdId: l.household_id,
       asOf,
       message: setup.unavailable.get(l.org_id) as string,
@@ -186,8 +186,9 @@ export async function evaluateAllInDatabase(
                  ce.household_id IS NOT NULL AS had, ce.evaluation_id AS was_id, ce.eligible AS was_eligible,
                  ce.category AS was, ce.as_of AS was_as_of, gen_random_uuid() AS id,
                  -- The same facts, policy and date as the latest stored decision: nothing new to store.
+                 -- (and the household still of the organisation its current outcome names).
                  ce.latest_policy_id IS NOT DISTINCT FROM x.policy_id AND ce.latest_as_of IS NOT DISTINCT FROM ${asOf}::date
-                   AND ce.latest_facts_md5 IS NOT DISTINCT FROM f.facts_md5 AS same,
+                   AND ce.latest_facts_md5 IS NOT DISTINCT FROM f.facts_md5 AND ce.org_id = r.org_id AS same,
                  f.facts_md5
           FROM household_rule_inputs r
           JOIN ${policies} ON x.org_id = r.org_id
@@ -240,7 +241,7 @@ export async function evaluateAllInDatabase(
                 THEN ARRAY['urgent', 'relapsed']
               ELSE ARRAY['normal', 'none'] END AS v) w
           CROSS JOIN LATERAL (SELECT w.v[1] AS urgency, w.v[2] AS reason) u
-          WHERE d.changed AND d.becomes_current AND NOT a.urgency_manual AND a.status NOT IN ('exited', 'refused')
+          WHERE NOT d.same AND d.becomes_current AND NOT a.urgency_manual AND a.status NOT IN ('exited', 'refused')
             AND (a.urgency, a.urgency_reason) IS DISTINCT FROM (u.urgency, u.reason)
         ), urgencies AS (
           UPDATE archives a SET urgency = u.urgency, urgency_reason = u.reason, updated_at = now()

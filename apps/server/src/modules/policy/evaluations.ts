@@ -394,8 +394,10 @@ export async function evaluateHouseholds(
   if (rows.length > 0)
     await sql`
       UPDATE current_evaluations c
-      SET latest_policy_id = x.policy_id, latest_as_of = x.as_of, latest_facts_md5 = md5(x.inputs::text)
-      FROM json_to_recordset(${JSON.stringify(rows)}::json) AS x(household_id uuid, policy_id uuid, as_of date, inputs jsonb)
+      SET org_id = x.org_id, latest_policy_id = x.policy_id, latest_as_of = x.as_of,
+          latest_facts_md5 = md5(x.inputs::text)
+      FROM json_to_recordset(${JSON.stringify(rows)}::json)
+        AS x(household_id uuid, org_id uuid, policy_id uuid, as_of date, inputs jsonb)
       WHERE c.household_id = x.household_id`.execute(ctx.tx);
   // The urgency the rules derive, where no caseworker has set it (issue 4): written when it differs.
   const urgencies: { id: string; orgId: string; before: string; urgency: string; reason: string }[] = [];

@@ -189,6 +189,7 @@ export async function simulate(
         rows.slice(0, keepChanged).map((r) => r.id),
       );
       const byId = new Map(rows.map((r) => [r.id, r]));
+      detailed.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
       for (const h of detailed) {
         const o = policies.get(h.orgId) as OrgPolicies;
         const evaluate = (name: 'base' | 'proposal') =>
