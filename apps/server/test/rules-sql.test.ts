@@ -27,6 +27,7 @@ import {
   monthlyIncomeSql,
   policyColumns,
   policyTable,
+  refreshStaleRuleInputs,
 } from '../src/modules/policy/rules-sql';
 import { parametersInForce, setParameter } from '../src/modules/policy/service';
 import { asOperator } from '../src/operator';
@@ -140,6 +141,8 @@ async function create(h: Shape) {
 
 /** Every household of the organisation: the rule inputs' facts, and the loader's. */
 async function bothFacts() {
+  // Marked stale by the triggers, brought up to date as bulk work does first.
+  await refreshStaleRuleInputs(run);
   return run(async (ctx) => {
     const { rows } = await sql<{ household_id: string; facts: HouseholdFacts }>`
       SELECT r.household_id, f.facts FROM household_rule_inputs r
@@ -189,6 +192,13 @@ describe('household_rule_inputs', () => {
       await sql`UPDATE people SET migrant_worker = NOT migrant_worker
         WHERE id = (SELECT head_person_id FROM households WHERE id = ${f})`.execute(tx);
     });
+    // Each change marks its household stale; bulk work rebuilds those first.
+    const marked = await t.db.system(
+      async (tx) =>
+        (await sql<{ n: number }>`SELECT count(*)::integer AS n FROM household_rule_inputs_stale`.execute(tx))
+          .rows[0]?.n,
+    );
+    expect(marked).toBe(6);
     const both = await bothFacts();
     for (const b of both) expect(b.kept, b.id).toEqual(b.loaded);
     // The copies the simulation filters and groups on follow too.

@@ -711,6 +711,15 @@ export const householdRuleInputs = pgTable('household_rule_inputs', {
 });
 
 /**
+ * Households whose rule inputs are out of date: the triggers on their sources only mark them here
+ * (an import's batch then costs an insert of ids, not a rebuild), and bulk work brings them up to
+ * date first (niangjia_refresh_stale_rule_inputs, migration 0035).
+ */
+export const householdRuleInputsStale = pgTable('household_rule_inputs_stale', {
+  householdId: uuid('household_id').primaryKey(),
+});
+
+/**
  * Each household as the rule sets' TypeScript reads it (HouseholdFacts), kept with its rule inputs
  * and stored with each decision of a bulk re-evaluation. A table of its own: beside the narrow
  * inputs, the document (under the size PostgreSQL moves out of line) would make the simulation's

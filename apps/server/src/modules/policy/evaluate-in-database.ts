@@ -36,6 +36,7 @@ import {
   type PolicyColumns,
   policyColumns,
   policyTable,
+  refreshStaleRuleInputs,
 } from './rules-sql';
 import { orgByCode } from './service';
 
@@ -80,6 +81,7 @@ export async function evaluateAllInDatabase(
 ): Promise<BulkEvaluationDetails> {
   const { asOf } = options;
   const today = todayInShanghai();
+  await refreshStaleRuleInputs(run);
   // The policy of each organisation of the subtree, once for the run; its snapshot stored.
   const setup = await run(async (ctx) => {
     const path = options.org ? (await orgByCode(ctx, options.org)).path : undefined;

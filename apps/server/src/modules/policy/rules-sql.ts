@@ -19,6 +19,7 @@ import {
   parametersNeeded,
   RATIO_SCALE,
 } from '@niangjia/domain';
+import type { Ctx } from '../../http/context';
 
 /** A policy as the SQL reads it for one organisation, values in stored units (fen, ten-thousandths). */
 export interface PolicyColumns {
@@ -109,3 +110,17 @@ export function categorySql(x: string, i: string): RawBuilder<string | null> {
 export const monthlyIncomeSql = (i: string): RawBuilder<number> =>
   sql.raw(`CASE WHEN ${i}.income >= 0 THEN (2 * ${i}.income + 12 * r.size) / (24 * r.size)
     ELSE -((-2 * ${i}.income + 12 * r.size) / (24 * r.size)) END`);
+
+/**
+ * Brings the rule inputs of the households changed since up to date (migration 0035), in a
+ * transaction of its own: bulk work calls it first.
+ */
+export async function refreshStaleRuleInputs(
+  run: <T>(fn: (ctx: Ctx) => Promise<T>) => Promise<T>,
+): Promise<number> {
+  return run(
+    async (ctx) =>
+      (await sql<{ n: number }>`SELECT niangjia_refresh_stale_rule_inputs() AS n`.execute(ctx.tx)).rows[0]
+        ?.n ?? 0,
+  );
+}

@@ -20,7 +20,14 @@ import {
 import type { Ctx } from '../../http/context';
 import { AppError } from '../../http/errors';
 import { loadFacts } from './evaluations';
-import { categorySql, incomeLateral, type PolicyColumns, policyColumns, policyTable } from './rules-sql';
+import {
+  categorySql,
+  incomeLateral,
+  type PolicyColumns,
+  policyColumns,
+  policyTable,
+  refreshStaleRuleInputs,
+} from './rules-sql';
 import { orgByCode, parametersInForceForOrgs } from './service';
 
 export interface SimulationOptions {
@@ -66,6 +73,7 @@ export async function simulate(
   options: SimulationOptions,
 ): Promise<SimulationResult> {
   const { asOf } = options;
+  await refreshStaleRuleInputs(run);
   return run(async (ctx) => {
     const path = options.org ? (await orgByCode(ctx, options.org)).path : undefined;
     const orgs = await ctx.tx

@@ -1,0 +1,3 @@
+CREATE TABLE "household_rule_inputs_stale" (
+	"household_id" uuid PRIMARY KEY NOT NULL
+);
