@@ -173,12 +173,17 @@ describe('household_rule_inputs', () => {
   });
 
   it('follows every change of its sources: people, memberships, figures, exclusions, archives', async () => {
-    await t.db.system(async (tx) => {
-      const ids = (
-        await sql<{ id: string }>`SELECT h.id FROM households h JOIN orgs o ON o.id = h.org_id
-          WHERE o.code = ${ORG} ORDER BY h.id LIMIT 6`.execute(tx)
-      ).rows.map((r) => r.id);
-      const [a, b, c, d, e, f] = ids as [string, string, string, string, string, string];
+    const changed = await t.db.system(async (tx) => {
+      // Two households with members (for the memberships' changes), four others.
+      const pick = async (members: boolean, n: number) =>
+        (
+          await sql<{ id: string }>`SELECT h.id FROM households h JOIN orgs o ON o.id = h.org_id
+            WHERE o.code = ${ORG} AND archive_status = 'surveyed'
+              AND EXISTS (SELECT 1 FROM household_members m WHERE m.household_id = h.id) = ${members}
+            ORDER BY h.id LIMIT ${n}`.execute(tx)
+        ).rows.map((r) => r.id);
+      const [b, c] = (await pick(true, 2)) as [string, string];
+      const [a, d, e, f] = (await pick(false, 4)) as [string, string, string, string];
       await sql`UPDATE people SET health = 'serious', activity = 'unemployed', birth_date = '1990-02-28'
         WHERE id = (SELECT head_person_id FROM households WHERE id = ${a})`.execute(tx);
       await sql`UPDATE household_members SET health = 'healthy', activity = 'unemployed'
@@ -191,14 +196,16 @@ describe('household_rule_inputs', () => {
         secondary_causes = '{7}' WHERE household_id = ${e}`.execute(tx);
       await sql`UPDATE people SET migrant_worker = NOT migrant_worker
         WHERE id = (SELECT head_person_id FROM households WHERE id = ${f})`.execute(tx);
+      return [a, b, c, d, e, f].sort();
     });
     // Each change marks its household stale; bulk work rebuilds those first.
-    const marked = await t.db.system(
-      async (tx) =>
-        (await sql<{ n: number }>`SELECT count(*)::integer AS n FROM household_rule_inputs_stale`.execute(tx))
-          .rows[0]?.n,
+    const marked = await t.db.system(async (tx) =>
+      (
+        await sql<{ household_id: string }>`
+          SELECT household_id FROM household_rule_inputs_stale ORDER BY household_id`.execute(tx)
+      ).rows.map((r) => r.household_id),
     );
-    expect(marked).toBe(6);
+    expect(marked).toEqual(changed);
     const both = await bothFacts();
     for (const b of both) expect(b.kept, b.id).toEqual(b.loaded);
     // The copies the simulation filters and groups on follow too.
