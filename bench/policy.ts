@@ -2,18 +2,20 @@
 // registry-list benchmark (bench/registry-list-seed.ts: incomes, costs, members, archives), with
 // the demo's identification policy (低保 300 at 640100; legacy-2013 until 2015, national-2016 from
 // 2016). Measured, as the operator's commands do them: a what-if simulation over every household not
-// exited (the 2013 rule against the national one), then a bulk re-evaluation of every household with
-// each decision stored, twice (the second finds nothing changed). Targets at 1,000,000 households:
-// simulation under 2 s, re-evaluation under 30 s.
+// exited (the 2013 rule against the national one); then bulk re-evaluations of every household with
+// each decision stored: the registry's first (the seed has none), one after 低保 is raised for the
+// whole region, and one that finds nothing changed. Targets at 1,000,000 households: simulation
+// under 2 s, re-evaluation under 30 s (the last two; the first is shown, see ADR 0017).
 import { Database, migrate } from '@niangjia/db';
 import pg from 'pg';
 import { loadConfig } from '../apps/server/src/config';
 import { runDemo } from '../apps/server/src/demo';
 import { createOrg } from '../apps/server/src/modules/orgs/service';
 import { evaluateAll } from '../apps/server/src/modules/policy/evaluations';
+import { setParameter } from '../apps/server/src/modules/policy/service';
 import { simulate } from '../apps/server/src/modules/policy/simulation';
 import { asOperator, bootstrap, operatorRunner } from '../apps/server/src/operator';
-import { PolicyFile } from '../packages/contracts/src/index';
+import { PolicyFile, SetParameter } from '../packages/contracts/src/index';
 import { type Benchmark, percentile, round2, table } from './lib';
 import { DISTRICTS, seedRegistry, UNIONS_PER_DISTRICT } from './registry-list-seed';
 
@@ -22,6 +24,10 @@ const DATABASE = 'niangjia_bench_policy';
 const AS_OF = '2026-06-30';
 const TARGET_SIMULATION_S = 2;
 const TARGET_EVALUATION_S = 30;
+/** The region whose 低保 the benchmark raises (the demo sets 300 yuan there). */
+const REGION = '640100';
+const DIBAO_BEFORE = 300;
+const DIBAO_AFTER = 330;
 
 async function withClient<T>(url: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: url });
@@ -142,6 +148,12 @@ export const policyBench: Benchmark = {
         seedS = seconds(t0);
       }
 
+      // NIANGJIA_BENCH_SEED_ONLY=1 seeds (or finds) the database and stops: for working on the code.
+      if (process.env.NIANGJIA_BENCH_SEED_ONLY === '1') {
+        log(`${DATABASE} is seeded; stopping (NIANGJIA_BENCH_SEED_ONLY=1), no figures written`);
+        await db.close();
+        process.exit(0);
+      }
       const run = operatorRunner(db);
       log('simulation: legacy-2013 against national-2016');
       let probing = probe(url.toString());
@@ -156,22 +168,73 @@ export const policyBench: Benchmark = {
       log(`  ${simulationS} s over ${sim.population} households; ${simulationLatency}`);
       const evaluations: {
         run: string;
+        target: boolean;
         seconds: number;
         evaluated: number;
         changed: number;
+        stored: number;
+        urgencies: number;
         latency: string;
       }[] = [];
-      for (const name of ['first', 'again (nothing changes)']) {
+      // Three runs. The first gives a registry that was never evaluated its first decisions and
+      // urgencies: the state a live registry is in, since each household is evaluated when surveyed
+      // or imported. It is measured and shown, not held to the target. The target's case is the next:
+      // 低保 raised for the whole region, every household evaluated again and every decision stored
+      // (each names the new policy). The last finds nothing new to store.
+      const runs = [
+        { name: 'first evaluation of a registry never evaluated (not the target case)', target: false },
+        { name: `after 低保 ${DIBAO_BEFORE} → ${DIBAO_AFTER} yuan for the whole region`, target: true },
+        { name: 'again (nothing changes)', target: true },
+      ];
+      for (const [i, { name, target }] of runs.entries()) {
+        if (i === 1)
+          await run((ctx) =>
+            setParameter(
+              ctx,
+              SetParameter.parse({
+                key: 'dibaoMonthly',
+                value: String(DIBAO_AFTER),
+                org: REGION,
+                validFrom: AS_OF,
+                source: 'benchmark: a raise of the minimum living standard',
+              }),
+            ),
+          );
         log(`re-evaluation, ${name}`);
+        const since = await withClient(
+          url.toString(),
+          async (c) => (await c.query('select now() as t')).rows[0]?.t,
+        );
         probing = probe(url.toString());
         t = performance.now();
         const r = await evaluateAll(run, { asOf: AS_OF, missing: 'skip' });
         const s = seconds(t);
         const latency = latencyText(await probing.stop());
-        evaluations.push({ run: name, seconds: s, evaluated: r.evaluated, changed: r.changed, latency });
-        log(`  ${s} s, ${r.evaluated} evaluated, ${r.changed} changed; ${latency}`);
+        const written = await withClient(url.toString(), async (c) => {
+          const e = await c.query<{ n: string }>(
+            'select count(*) as n from evaluations where created_at >= $1',
+            [since],
+          );
+          const a = await c.query<{ n: string }>(
+            'select count(*) as n from archives where updated_at >= $1',
+            [since],
+          );
+          return { stored: Number(e.rows[0]?.n), urgencies: Number(a.rows[0]?.n) };
+        });
+        evaluations.push({
+          run: name,
+          target,
+          seconds: s,
+          evaluated: r.evaluated,
+          changed: r.changed,
+          ...written,
+          latency,
+        });
+        log(
+          `  ${s} s, ${r.evaluated} evaluated, ${r.changed} changed, ${written.stored} stored, ${written.urgencies} urgencies; ${latency}`,
+        );
       }
-      const worstEvaluation = Math.max(...evaluations.map((e) => e.seconds));
+      const worstEvaluation = Math.max(...evaluations.filter((e) => e.target).map((e) => e.seconds));
       const targets = [
         {
           name: 'simulation',
@@ -186,7 +249,16 @@ export const policyBench: Benchmark = {
           met: !quick && worstEvaluation < TARGET_EVALUATION_S,
         },
       ];
+      const server = await withClient(url.toString(), async (c) => {
+        const v = await c.query<{ v: string; b: string; w: string }>(
+          "select current_setting('server_version') as v, current_setting('shared_buffers') as b, current_setting('max_wal_size') as w",
+        );
+        const r = v.rows[0];
+        return `PostgreSQL ${r?.v} as installed (shared_buffers ${r?.b}, max_wal_size ${r?.w})`;
+      });
       const markdown = [
+        `${server}.`,
+        '',
         `${households.toLocaleString('en')} households ${reuse ? 'seeded by an earlier run (NIANGJIA_BENCH_REUSE=1)' : `seeded in ${seedS} s`} (bench/registry-list-seed.ts), the demo's policy, as of ${AS_OF}.`,
         '',
         table(
@@ -203,7 +275,7 @@ export const policyBench: Benchmark = {
               `re-evaluation, ${e.run}`,
               e.evaluated,
               e.seconds,
-              `${e.changed} changed`,
+              `${e.changed} outcomes changed; ${e.stored} decisions stored; ${e.urgencies} urgencies written`,
               e.latency,
             ]),
           ],

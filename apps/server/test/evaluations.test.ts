@@ -200,6 +200,35 @@ describe('a subtree evaluated again', () => {
     );
     await evaluateAll((fn) => asRoot(fn), { org: '640104004', asOf: '2017-07-01' });
     expect(await reasons()).toHaveLength(10);
+    // Each bulk decision names the version of the facts it read, and that version stays: the
+    // decision made before the change still reads the rent it was made on.
+    const housing = (e: { evaluation: { factors: { key: string; value: unknown }[] } }) =>
+      e.evaluation.factors.find((f) => f.key === 'housingCost')?.value;
+    const decisions = (await asRoot((ctx) => householdEvaluations(ctx, ids[0] as string))).filter(
+      (e) => e.asOf === '2017-07-01',
+    );
+    expect(decisions).toHaveLength(2);
+    const [newer, older] = decisions.map((e) => Number(housing(e)));
+    expect(Number.isInteger(older)).toBe(true);
+    expect((newer as number) - (older as number)).toBe(100);
+    const stored = await t.db.system(
+      async (tx) =>
+        (
+          await sql<{ inputs: unknown; facts_md5: string | null; kept: number }>`
+            SELECT e.inputs, e.facts_md5,
+                   (SELECT count(*)::integer FROM household_rule_facts f WHERE f.household_id = e.household_id) AS kept
+            FROM evaluations e WHERE e.household_id = ${ids[0]} AND e.reason = 'bulk' ORDER BY e.created_at`.execute(
+            tx,
+          )
+        ).rows,
+    );
+    expect(stored.map((e) => [e.inputs, typeof e.facts_md5])).toEqual([
+      [null, 'string'],
+      [null, 'string'],
+      [null, 'string'],
+    ]);
+    expect(new Set(stored.map((e) => e.facts_md5)).size).toBe(2);
+    expect(stored[0]?.kept).toBe(2);
   });
 });
 

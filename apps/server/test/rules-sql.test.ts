@@ -146,7 +146,7 @@ async function bothFacts() {
   return run(async (ctx) => {
     const { rows } = await sql<{ household_id: string; facts: HouseholdFacts }>`
       SELECT r.household_id, f.facts FROM household_rule_inputs r
-      JOIN household_rule_facts f ON f.household_id = r.household_id AND f.org_id = r.org_id
+      JOIN household_rule_facts f ON f.household_id = r.household_id AND f.facts_md5 = r.facts_md5
       JOIN orgs o ON o.id = r.org_id
       WHERE o.code = ${ORG} ORDER BY r.household_id`.execute(ctx.tx);
     const loaded = await loadFacts(
@@ -348,8 +348,10 @@ describe('a re-evaluation on one date, in the database', () => {
         category: string | null;
         inputs: HouseholdFacts;
       }>`
-        SELECT DISTINCT ON (e.household_id) e.household_id, e.category, e.inputs
-        FROM evaluations e WHERE e.org_id = ${org.id} AND e.as_of = '2020-06-30'
+        SELECT DISTINCT ON (e.household_id) e.household_id, e.category, coalesce(e.inputs, f.facts) AS inputs
+        FROM evaluations e
+        LEFT JOIN household_rule_facts f ON f.household_id = e.household_id AND f.facts_md5 = e.facts_md5
+        WHERE e.org_id = ${org.id} AND e.as_of = '2020-06-30'
         ORDER BY e.household_id, e.created_at DESC`.execute(ctx.tx);
       expect(decisions.length).toBe(report.evaluated);
       for (const d of decisions) {

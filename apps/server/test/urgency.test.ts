@@ -1,4 +1,8 @@
+import { sql } from '@niangjia/db';
+import { addDays, todayInShanghai } from '@niangjia/domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { evaluateAll } from '../src/modules/policy/evaluations';
+import { asOperator } from '../src/operator';
 import { householdInput } from './factories';
 import { type TestApp, testApp } from './harness';
 
@@ -77,6 +81,45 @@ describe('urgency', () => {
       reason: ' ',
     });
     expect(refused.statusCode).toBe(400);
+  });
+
+  it('derives again, in a bulk re-evaluation, an urgency whose time-limited rule has lapsed', async () => {
+    // A natural disaster (cause 7) surveyed ten days ago, with 3,000 yuan a month for three: no
+    // category, but critical while the archive is under 90 days old.
+    const today = todayInShanghai();
+    const input = householdInput('640104002', { size: 3 });
+    const made = await post('/api/v1/households', {
+      ...input,
+      surveyDate: addDays(today, -10),
+      income: { wageIncomeFen: 3_000 * 100 * 12 },
+      primaryCause: '7',
+      secondaryCauses: [],
+    });
+    expect(made.statusCode, made.body).toBe(201);
+    const { id, archiveId } = made.json() as { id: string; archiveId: string };
+    const all = () => evaluateAll((fn) => asOperator(t.db, fn), { org: '640104002', asOf: today });
+    const urgencyOf = async () =>
+      (await t.app.inject({ url: `/api/v1/households/${id}`, headers: { cookie: worker } })).json().archive;
+    await all();
+    expect(await urgencyOf()).toMatchObject({ urgency: 'critical', urgencyReason: 'fresh_disaster' });
+    // The archive opened 90 days ago: the disaster is no longer fresh. Nothing the decision reads has
+    // changed, so the re-evaluation stores nothing for it; its urgency is derived again all the same.
+    await t.db.system((tx) =>
+      sql`UPDATE archives SET opened_on = ${addDays(today, -90)} WHERE id = ${archiveId}`.execute(tx),
+    );
+    const again = await all();
+    expect(again.changed).toBe(0);
+    expect(await urgencyOf()).toMatchObject({
+      urgency: 'normal',
+      urgencyManual: false,
+      urgencyReason: 'none',
+    });
+    const audited = await t.db.kysely
+      .selectFrom('audit_log')
+      .select(['changes'])
+      .where('entity', '=', 'urgency_batch')
+      .execute();
+    expect(JSON.stringify(audited.map((a) => a.changes))).toContain(archiveId);
   });
 
   it('records exclusions with a reason; they refuse the household only where its union applies them', async () => {

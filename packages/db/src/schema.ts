@@ -453,6 +453,13 @@ export const archives = pgTable(
     // The current archive of a household is its newest.
     index('archives_household_idx').on(t.householdId, t.createdAt),
     index('archives_review_idx').on(t.nextReviewOn),
+    // The urgencies a time-limited rule gave, which a bulk re-evaluation derives again once the
+    // time is up (ADR 0017): a few archives, found without reading them all.
+    index('archives_time_limited_urgency_idx')
+      .on(t.openedOn)
+      .where(
+        sql`${t.urgencyReason} in ('fresh_disaster','relapsed') and not ${t.urgencyManual} and ${t.status} not in ('exited','refused')`,
+      ),
     // One open archive per household; exited and refused ones stay as history.
     uniqueIndex('archives_open_unique').on(t.householdId).where(sql`${t.status} not in ('exited','refused')`),
     check('archives_secondary_causes_check', sql`cardinality(${t.secondaryCauses}) <= 3`),
@@ -647,8 +654,11 @@ export const evaluations = pgTable(
     eligible: boolean('eligible').notNull(),
     category: text('category'),
     monthlyIncomeFen: fen('monthly_income_fen').notNull(),
-    /** The household's facts as read (incomes, costs, people, causes, exclusions). */
-    inputs: jsonb('inputs').notNull(),
+    /** The household's facts as read (incomes, costs, people, causes, exclusions), or NULL when
+     * `factsMd5` names them among the household's kept facts (a bulk re-evaluation's decision). */
+    inputs: jsonb('inputs'),
+    /** The version of `household_rule_facts` the decision read, when it does not carry `inputs`. */
+    factsMd5: text('facts_md5'),
     /** Who evaluated (a username, cli:…, or the job's user). */
     username: text('username'),
     createdAt: tz('created_at').notNull().defaultNow(),
@@ -656,6 +666,7 @@ export const evaluations = pgTable(
   (t) => [
     index('evaluations_household_idx').on(t.householdId, t.createdAt),
     check('evaluations_reason_check', sql`${t.reason} in ('survey','review','demand','bulk')`),
+    check('evaluations_facts_check', sql`${t.inputs} is not null or ${t.factsMd5} is not null`),
   ],
 );
 
@@ -708,6 +719,8 @@ export const householdRuleInputs = pgTable('household_rule_inputs', {
   /** Birth dates as yyyymmdd numbers of the people healthy and unemployed (income imputed when of working age). */
   idleBirths: integer('idle_births').array().notNull(),
   seriouslyIll: boolean('seriously_ill').notNull(),
+  /** The version of the household's facts (household_rule_facts) these inputs were read with. */
+  factsMd5: text('facts_md5').notNull(),
 });
 
 /**
@@ -720,18 +733,24 @@ export const householdRuleInputsStale = pgTable('household_rule_inputs_stale', {
 });
 
 /**
- * Each household as the rule sets' TypeScript reads it (HouseholdFacts), kept with its rule inputs
- * and stored with each decision of a bulk re-evaluation. A table of its own: beside the narrow
- * inputs, the document (under the size PostgreSQL moves out of line) would make the simulation's
- * scan five times longer.
+ * Each household as the rule sets' TypeScript reads it (HouseholdFacts), every version it has had
+ * since it was first kept: the rule inputs name the current one (`facts_md5`), and a bulk
+ * re-evaluation's decision names the one it read instead of carrying a copy (ADR 0017). Appended
+ * when the facts change, never changed except for the organisation, which follows the household.
+ * A table of its own: beside the narrow inputs, the document (under the size PostgreSQL moves out
+ * of line) would make the simulation's scan five times longer.
  */
-export const householdRuleFacts = pgTable('household_rule_facts', {
-  householdId: uuid('household_id').primaryKey(),
-  orgId: uuid('org_id').notNull(),
-  facts: jsonb('facts').notNull(),
-  /** What a re-evaluation compares with the latest decision's (computed once, when the facts change). */
-  factsMd5: text('facts_md5').notNull().generatedAlwaysAs(sql`md5(facts::text)`),
-});
+export const householdRuleFacts = pgTable(
+  'household_rule_facts',
+  {
+    householdId: uuid('household_id').notNull(),
+    orgId: uuid('org_id').notNull(),
+    facts: jsonb('facts').notNull(),
+    /** The version's name: the md5 of the document's text (jsonb's text is canonical). */
+    factsMd5: text('facts_md5').notNull().generatedAlwaysAs(sql`md5(facts::text)`),
+  },
+  (t) => [primaryKey({ columns: [t.householdId, t.factsMd5] })],
+);
 
 /**
  * The household's monthly income as found at a follow-up visit or a yearly review (issue 4): the

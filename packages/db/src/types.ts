@@ -27,6 +27,7 @@ export interface DB {
   evaluation_policies: Kyselify<typeof schema.evaluationPolicies>;
   evaluations: Kyselify<typeof schema.evaluations>;
   current_evaluations: Kyselify<typeof schema.currentEvaluations>;
+  household_rule_facts: Kyselify<typeof schema.householdRuleFacts>;
   income_records: Kyselify<typeof schema.incomeRecords>;
   niangjia_migrations: {
     tag: string;

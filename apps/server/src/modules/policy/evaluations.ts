@@ -535,13 +535,17 @@ export async function householdEvaluations(ctx: Ctx, householdId: string): Promi
   const rows = await ctx.tx
     .selectFrom('evaluations as e')
     .innerJoin('evaluation_policies as p', 'p.id', 'e.policy_id')
+    // A bulk re-evaluation's decision names the version of the household's facts it read.
+    .leftJoin('household_rule_facts as f', (j) =>
+      j.onRef('f.household_id', '=', 'e.household_id').onRef('f.facts_md5', '=', 'e.facts_md5'),
+    )
     .select([
       'e.id',
       'e.as_of',
       'e.reason',
       'e.eligible',
       'e.category',
-      'e.inputs',
+      sql<HouseholdFacts | null>`coalesce(e.inputs, f.facts)`.as('inputs'),
       'e.monthly_income_fen',
       'e.created_at',
       'p.rule_set',

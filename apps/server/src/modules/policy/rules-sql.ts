@@ -12,12 +12,15 @@
 import type { ParameterKey, RuleSet } from '@niangjia/contracts';
 import { type RawBuilder, sql } from '@niangjia/db';
 import {
+  addDays,
   type CalendarDate,
+  FRESH_DISASTER_DAYS,
   MissingParameterError,
   type ParameterVersion,
   type Policy,
   parametersNeeded,
   RATIO_SCALE,
+  RECENT_RELAPSE_DAYS,
 } from '@niangjia/domain';
 import type { Ctx } from '../../http/context';
 
@@ -110,6 +113,27 @@ export function categorySql(x: string, i: string): RawBuilder<string | null> {
 export const monthlyIncomeSql = (i: string): RawBuilder<number> =>
   sql.raw(`CASE WHEN ${i}.income >= 0 THEN (2 * ${i}.income + 12 * r.size) / (24 * r.size)
     ELSE -((-2 * ${i}.income + 12 * r.size) / (24 * r.size)) END`);
+
+/**
+ * The urgency rules (domain: policy/urgency.ts, deriveUrgency) as of `today`, over SQL expressions
+ * for the category, the causes, whether anyone is seriously ill, and the archive's opening day and
+ * origin: `ARRAY[urgency, reason]`.
+ */
+export function urgencySql(
+  today: CalendarDate,
+  f: { category: string; causes: string; seriouslyIll: string; openedOn: string; origin: string },
+): RawBuilder<string[]> {
+  return sql<string[]>`CASE
+    WHEN ${sql.raw(f.causes)} && ARRAY['7', '8'] AND ${sql.raw(f.openedOn)} > ${addDays(today, -FRESH_DISASTER_DAYS)}::date
+      THEN ARRAY['critical', 'fresh_disaster']
+    WHEN ${sql.raw(f.category)} = 'deep' AND ${sql.raw(f.seriouslyIll)} THEN ARRAY['critical', 'deep_and_seriously_ill']
+    WHEN ${sql.raw(f.category)} = 'deep' THEN ARRAY['urgent', 'deep']
+    WHEN ${sql.raw(f.category)} = 'accident' THEN ARRAY['urgent', 'accident']
+    WHEN ${sql.raw(f.causes)} @> ARRAY['6'] AND ${sql.raw(f.seriouslyIll)} THEN ARRAY['urgent', 'seriously_ill']
+    WHEN ${sql.raw(f.origin)} = 'relapsed' AND ${sql.raw(f.openedOn)} > ${addDays(today, -RECENT_RELAPSE_DAYS)}::date
+      THEN ARRAY['urgent', 'relapsed']
+    ELSE ARRAY['normal', 'none'] END`;
+}
 
 /**
  * Brings the rule inputs of the households changed since up to date (migration 0035), in a
