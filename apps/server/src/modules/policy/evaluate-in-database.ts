@@ -364,13 +364,6 @@ export async function evaluateAllInDatabase(
                (SELECT json_agg(json_build_object('archiveId', u.id, 'before', u.before, 'after', u.urgency,
                                                   'reason', u.reason)) FROM derived u) AS urgency_changes
         FROM decided d GROUP BY d.category, d.changed`;
-      if (process.env.EXPLAIN_CHUNK && steps === 20) {
-        const plan = await sql<{
-          'QUERY PLAN': string;
-        }>`EXPLAIN (ANALYZE, BUFFERS, WAL) ${statement}`.execute(ctx.tx);
-        console.log(plan.rows.map((r) => r['QUERY PLAN']).join('\n'));
-        process.exit(0);
-      }
       const { rows } = await statement.execute(ctx.tx);
       const first = rows[0] as (ChunkRow & { urgency_changes?: unknown }) | undefined;
       const stored = rows.reduce((n, r) => n + r.stored, 0);
