@@ -186,7 +186,16 @@ export const policyBench: Benchmark = {
         { name: `after 低保 ${DIBAO_BEFORE} → ${DIBAO_AFTER} yuan for the whole region`, target: true },
         { name: 'again (nothing changes)', target: true },
       ];
+      let vacuumS = 0;
       for (const [i, { name, target }] of runs.entries()) {
+        if (i === 1) {
+          // The first evaluation rewrote most households' list rows (their urgency). This server runs
+          // with autovacuum off; the benchmark vacuums where autovacuum would have, as after the seed.
+          const v = performance.now();
+          await withClient(url.toString(), (c) => c.query('vacuum analyze'));
+          vacuumS = seconds(v);
+          log(`  vacuum analyze after the first evaluation: ${vacuumS} s`);
+        }
         if (i === 1)
           await run((ctx) =>
             setParameter(
@@ -250,11 +259,11 @@ export const policyBench: Benchmark = {
         },
       ];
       const server = await withClient(url.toString(), async (c) => {
-        const v = await c.query<{ v: string; b: string; w: string }>(
-          "select current_setting('server_version') as v, current_setting('shared_buffers') as b, current_setting('max_wal_size') as w",
+        const v = await c.query<{ v: string; b: string; w: string; a: string }>(
+          "select current_setting('server_version') as v, current_setting('shared_buffers') as b, current_setting('max_wal_size') as w, current_setting('autovacuum') as a",
         );
         const r = v.rows[0];
-        return `PostgreSQL ${r?.v} as installed (shared_buffers ${r?.b}, max_wal_size ${r?.w})`;
+        return `PostgreSQL ${r?.v} as installed (shared_buffers ${r?.b}, max_wal_size ${r?.w}, autovacuum ${r?.a})`;
       });
       const markdown = [
         `${server}.`,
@@ -281,13 +290,15 @@ export const policyBench: Benchmark = {
           ],
         ),
         '',
+        `Between the first evaluation and the next: \`vacuum analyze\`, ${vacuumS} s.`,
+        '',
         ...targets.map(
           (x) => `- ${x.name}: ${x.met ? 'MET' : 'NOT MET'} (${x.measured}; target ${x.threshold})`,
         ),
       ].join('\n');
       return {
         backend: 'PostgreSQL server',
-        parameters: { households, asOf: AS_OF, seedS },
+        parameters: { households, asOf: AS_OF, seedS, vacuumS },
         figures: {
           simulationS,
           simulationLatency,
