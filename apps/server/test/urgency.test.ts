@@ -122,6 +122,43 @@ describe('urgency', () => {
     expect(JSON.stringify(audited.map((a) => a.changes))).toContain(archiveId);
   });
 
+  it('derives in bulk an urgency no rule gave, and one a back-dated decision left behind its facts', async () => {
+    // Deep hardship: 600 yuan a month for three.
+    const today = todayInShanghai();
+    const made = await post('/api/v1/households', {
+      ...householdInput('640104003', { size: 3 }),
+      income: { wageIncomeFen: 600 * 100 * 12 },
+      primaryCause: '3',
+      secondaryCauses: [],
+    });
+    expect(made.statusCode, made.body).toBe(201);
+    const { id, archiveId } = made.json() as { id: string; archiveId: string };
+    const all = (asOf: string) => evaluateAll((fn) => asOperator(t.db, fn), { org: '640104003', asOf });
+    const urgencyOf = async () =>
+      (await t.app.inject({ url: `/api/v1/households/${id}`, headers: { cookie: worker } })).json().archive;
+    await all(today);
+    expect(await urgencyOf()).toMatchObject({ urgency: 'urgent', urgencyReason: 'deep' });
+    // An urgency no rule gave (a reopened archive copies the one before it, without a reason):
+    // derived by the next re-evaluation, though it stores nothing.
+    await t.db.system((tx) =>
+      sql`UPDATE archives SET urgency = 'normal', urgency_reason = NULL WHERE id = ${archiveId}`.execute(tx),
+    );
+    expect((await all(today)).changed).toBe(0);
+    expect(await urgencyOf()).toMatchObject({ urgency: 'urgent', urgencyReason: 'deep' });
+    // The head falls seriously ill, and the household is first evaluated as of an earlier day: that
+    // decision reads the new facts but is not the current one, and derives nothing. The next
+    // re-evaluation finds the same facts as the latest decision's, and derives all the same.
+    await t.db.system((tx) =>
+      sql`UPDATE people SET health = 'serious' WHERE id = (SELECT head_person_id FROM households WHERE id = ${id})`.execute(
+        tx,
+      ),
+    );
+    await all('2020-06-30');
+    expect(await urgencyOf()).toMatchObject({ urgency: 'urgent', urgencyReason: 'deep' });
+    await all(today);
+    expect(await urgencyOf()).toMatchObject({ urgency: 'critical', urgencyReason: 'deep_and_seriously_ill' });
+  });
+
   it('records exclusions with a reason; they refuse the household only where its union applies them', async () => {
     const set = await post(`/api/v1/households/${household.id}/exclusions`, {
       exclusions: ['car', 'car'],

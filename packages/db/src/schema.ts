@@ -454,11 +454,11 @@ export const archives = pgTable(
     index('archives_household_idx').on(t.householdId, t.createdAt),
     index('archives_review_idx').on(t.nextReviewOn),
     // The urgencies a time-limited rule gave, which a bulk re-evaluation derives again once the
-    // time is up (ADR 0017): a few archives, found without reading them all.
-    index('archives_time_limited_urgency_idx')
+    // time is up, and those no rule gave (ADR 0017): a few archives, found without reading them all.
+    index('archives_urgency_to_derive_idx')
       .on(t.openedOn)
       .where(
-        sql`${t.urgencyReason} in ('fresh_disaster','relapsed') and not ${t.urgencyManual} and ${t.status} not in ('exited','refused')`,
+        sql`(${t.urgencyReason} in ('fresh_disaster','relapsed') or ${t.urgencyReason} is null) and not ${t.urgencyManual} and ${t.status} not in ('exited','refused')`,
       ),
     // One open archive per household; exited and refused ones stay as history.
     uniqueIndex('archives_open_unique').on(t.householdId).where(sql`${t.status} not in ('exited','refused')`),

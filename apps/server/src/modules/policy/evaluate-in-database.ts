@@ -100,12 +100,14 @@ const inScope = (path: string | undefined, openOnly: boolean | undefined) =>
   }`;
 
 /**
- * The urgencies a time-limited rule gave (a fresh disaster, a recent relapse) whose time is up,
- * derived again as of today from the household's current outcome (else its archive's category),
- * over the subtree at `path`: a re-evaluation derives urgency only where an outcome or the facts
+ * Urgencies out of date, derived again as of today from the household's current outcome (else its
+ * archive's category), over the subtree at `path`: those a time-limited rule gave (a fresh
+ * disaster, a recent relapse) whose time is up, and those no rule gave to a household with an
+ * outcome (a reopened archive's, copied from the one it reopens; one given back to the rules on a
+ * day no policy was in force). A re-evaluation derives urgency only where an outcome or the facts
  * changed, and would otherwise leave these as they were. One statement and one audit entry.
  */
-async function deriveLapsedUrgencies(
+async function deriveUrgenciesOutOfDate(
   run: <T>(fn: (ctx: Ctx) => Promise<T>) => Promise<T>,
   path: string | undefined,
   today: CalendarDate,
@@ -126,14 +128,15 @@ async function deriveLapsedUrgencies(
         })} AS v) w
         CROSS JOIN LATERAL (SELECT w.v[1] AS urgency, w.v[2] AS reason) u
         WHERE a.status NOT IN ('exited', 'refused') AND NOT a.urgency_manual
-          AND a.urgency_reason IN ('fresh_disaster', 'relapsed')
+          AND (a.urgency_reason IN ('fresh_disaster', 'relapsed') OR a.urgency_reason IS NULL)
           AND ((a.urgency_reason = 'fresh_disaster' AND a.opened_on <= ${addDays(today, -FRESH_DISASTER_DAYS)}::date)
-            OR (a.urgency_reason = 'relapsed' AND a.opened_on <= ${addDays(today, -RECENT_RELAPSE_DAYS)}::date))
+            OR (a.urgency_reason = 'relapsed' AND a.opened_on <= ${addDays(today, -RECENT_RELAPSE_DAYS)}::date)
+            OR (a.urgency_reason IS NULL AND ce.household_id IS NOT NULL))
           AND ${path === undefined ? sql`true` : sql`starts_with(r.org_path, ${path})`}
           AND (a.urgency, a.urgency_reason) IS DISTINCT FROM (u.urgency, u.reason)
       ), written AS (
         UPDATE archives a SET urgency = u.urgency, urgency_reason = u.reason, updated_at = now()
-        FROM derived u WHERE a.id = u.id
+        FROM derived u WHERE a.id = u.id AND NOT a.urgency_manual
         RETURNING a.id
       )
       SELECT (SELECT count(*)::integer FROM written) AS n,
@@ -148,7 +151,7 @@ async function deriveLapsedUrgencies(
         entity: 'urgency_batch',
         entityId: crypto.randomUUID(),
         orgId: ctx.actor.orgId || null,
-        after: { reason: 'time_limit_lapsed', asOf: today, count: n, urgencies: rows[0]?.changes ?? [] },
+        after: { reason: 'out_of_date', asOf: today, count: n, urgencies: rows[0]?.changes ?? [] },
       });
     return n;
   });
@@ -236,7 +239,7 @@ export async function evaluateAllInDatabase(
       message: setup.unavailable.get(l.org_id) as string,
     }));
   }
-  await deriveLapsedUrgencies(run, setup.path, today);
+  await deriveUrgenciesOutOfDate(run, setup.path, today);
   const policies = policyTable(setup.columns, 'x');
   const embedded = await run(async (ctx) =>
     (await sql<{ v: string }>`SELECT version() AS v`.execute(ctx.tx)).rows[0]?.v.includes('emscripten'),
@@ -272,12 +275,15 @@ export async function evaluateAllInDatabase(
         -- The range's current outcomes read once, in key order, and hashed (looked up one by one, at
         -- a few microseconds each, they were a third of the time it takes to read a chunk).
         WITH cur AS MATERIALIZED (
-          SELECT * FROM current_evaluations ce WHERE ${within('ce.household_id')}
+          SELECT * FROM current_evaluations ce
+          WHERE ${within('ce.household_id')}
+            AND ce.household_id IN (SELECT r.household_id FROM household_rule_inputs r WHERE ${range} AND ${scope})
         ), batch AS MATERIALIZED (
           SELECT r.household_id, r.org_id, x.policy_id, x.rule_set, r.causes, r.seriously_ill,
                  ${categorySql('x', 'i')} AS category, ${monthlyIncomeSql('i')} AS monthly,
                  ce.household_id IS NOT NULL AS had, ce.evaluation_id AS was_id, ce.eligible AS was_eligible,
                  ce.category AS was, ce.as_of AS was_as_of, ce.latest_facts_md5 AS was_md5,
+                 ce.latest_as_of AS was_latest_as_of,
                  (${ids} || lpad(to_hex(row_number() OVER ()), 12, '0'))::uuid AS id,
                  -- The same facts, policy and date as the latest stored decision: nothing new to store.
                  -- (and the household still of the organisation its current outcome names).
@@ -347,12 +353,15 @@ export async function evaluateAllInDatabase(
             origin: 'a.origin',
           })} AS v) w
           CROSS JOIN LATERAL (SELECT w.v[1] AS urgency, w.v[2] AS reason) u
-          WHERE NOT d.same AND d.becomes_current AND (NOT d.had OR d.changed OR d.was_md5 IS DISTINCT FROM d.facts_md5)
+          -- (The latest decision's facts are those the urgency was derived from, unless that decision
+          -- was about an earlier day than the current outcome's and derived nothing.)
+          WHERE NOT d.same AND d.becomes_current
+            AND (NOT d.had OR d.changed OR d.was_md5 IS DISTINCT FROM d.facts_md5 OR d.was_latest_as_of < d.was_as_of)
             AND NOT a.urgency_manual
             AND (a.urgency, a.urgency_reason) IS DISTINCT FROM (u.urgency, u.reason)
         ), urgencies AS (
           UPDATE archives a SET urgency = u.urgency, urgency_reason = u.reason, updated_at = now()
-          FROM derived u WHERE a.id = u.id
+          FROM derived u WHERE a.id = u.id AND NOT a.urgency_manual
           RETURNING a.id
         )
         SELECT d.category, d.changed, count(*)::integer AS n, count(*) FILTER (WHERE NOT d.same)::integer AS stored,
