@@ -132,7 +132,7 @@ async function deriveUrgenciesOutOfDate(
           AND ((a.urgency_reason = 'fresh_disaster' AND a.opened_on <= ${addDays(today, -FRESH_DISASTER_DAYS)}::date)
             OR (a.urgency_reason = 'relapsed' AND a.opened_on <= ${addDays(today, -RECENT_RELAPSE_DAYS)}::date)
             OR (a.urgency_reason IS NULL AND ce.household_id IS NOT NULL))
-          AND ${path === undefined ? sql`true` : sql`starts_with(r.org_path, ${path})`}
+          AND ${inScope(path, false)}
           AND (a.urgency, a.urgency_reason) IS DISTINCT FROM (u.urgency, u.reason)
       ), written AS (
         UPDATE archives a SET urgency = u.urgency, urgency_reason = u.reason, updated_at = now()
