@@ -21,6 +21,7 @@ import {
 import type { Config } from './config';
 import type { Access, Actor } from './http/context';
 import { AppError } from './http/errors';
+import { assistanceRoutes } from './modules/assistance/routes';
 import { auditRoutes } from './modules/audit/routes';
 import { authRoutes, userRoutes } from './modules/identity/routes';
 import { resolveSession, SESSION_COOKIE } from './modules/identity/sessions';
@@ -257,6 +258,7 @@ export async function buildApp({ config, db, sessionSecret, logger }: AppOptions
       await api.register(registryRoutes);
       await api.register(importRoutes);
       await api.register(policyRoutes);
+      await api.register(assistanceRoutes);
     },
     { prefix: '/api/v1' },
   );

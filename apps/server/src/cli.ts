@@ -151,6 +151,62 @@ function program(): Command {
       });
     });
 
+  report
+    .command('assistance')
+    .description(
+      'assistance per year: person-times and amounts from the ledger (Table 1 of the founding report)',
+    )
+    .option('--org <code>', "only payments of this organisation's subtree")
+    .requiredOption('--from <year>', 'first year, e.g. 2009')
+    .requiredOption('--to <year>', 'last year, included, e.g. 2014')
+    .addOption(
+      new Option('--by <dimension>', 'also per type of aid or per fund source').choices(['type', 'fund']),
+    )
+    .option('--json', 'print the report as one JSON object')
+    .action(
+      async (opts: { org?: string; from: string; to: string; by?: 'type' | 'fund'; json?: boolean }) => {
+        const { AssistanceReportQuery, AID_TYPES, FUND_SOURCES } = await import('@niangjia/contracts');
+        const input = AssistanceReportQuery.safeParse({ from: opts.from, to: opts.to, org: opts.org });
+        if (!input.success)
+          throw new UsageError(
+            input.error.issues.map((i) => `--${i.path.join('.')}: ${i.message}`).join('; '),
+          );
+        const { assistanceReport } = await import('./modules/assistance/reports');
+        await withDatabase(config(), 'niangjia report assistance', async (db) => {
+          const result = await operatorRunner(db)((ctx) => assistanceReport(ctx, input.data));
+          const by = opts.by === 'type' ? result.byType : opts.by === 'fund' ? result.byFund : undefined;
+          if (opts.json) {
+            const { rows, total, growth } = result;
+            print(
+              JSON.stringify(
+                by
+                  ? { rows, total, growth, [opts.by === 'type' ? 'byType' : 'byFund']: by }
+                  : { rows, total, growth },
+              ),
+            );
+            return;
+          }
+          const yuan = (fen: number) => (fen / 100).toFixed(2).padStart(14);
+          const pct = (g: number | null) =>
+            g === null ? '—' : `${g >= 0 ? '+' : ''}${(g * 100).toFixed(1)} %`;
+          print(`Assistance per year${opts.org ? ` in ${opts.org}` : ''} (person-times, yuan):`);
+          for (const r of result.rows)
+            print(`  ${r.year}  ${String(r.personTimes).padStart(8)}  ${yuan(r.amountFen)}`);
+          print(`  total ${String(result.total.personTimes).padStart(8)}  ${yuan(result.total.amountFen)}`);
+          print(
+            `  ${input.data.to} against ${input.data.from}: person-times ${pct(result.growth.personTimes)}, amount ${pct(result.growth.amount)}`,
+          );
+          if (by) {
+            const table = opts.by === 'type' ? AID_TYPES : FUND_SOURCES;
+            for (const r of by)
+              print(
+                `  ${r.year}  ${(table.find((e) => e.code === r.code)?.zh ?? r.code).padEnd(6, '　')}  ${String(r.personTimes).padStart(8)}  ${yuan(r.amountFen)}`,
+              );
+          }
+        });
+      },
+    );
+
   const policy = cmd
     .command('policy')
     .description('identification policy: dated, regional parameters and rule sets');
@@ -444,6 +500,39 @@ function program(): Command {
       });
     });
 
+  imports
+    .command('ledger')
+    .description(
+      'import an assistance ledger 帮扶救助发放台账 (TEMPLATES.md §2): valid rows are saved, each bad one reported; rows already in the ledger are left unchanged',
+    )
+    .argument('<file>', 'the .xlsx file')
+    .option('--org <code>', 'the paying organisation of rows without 所属工会')
+    .option('--dry-run', 'check everything, save nothing')
+    .option('--json', 'print the report as one JSON object')
+    .action(async (file: string, opts: { org?: string; dryRun?: boolean; json?: boolean }) => {
+      const { existsSync } = await import('node:fs');
+      if (!existsSync(file)) throw new UsageError(`No such file: ${file}`);
+      const { importLedger } = await import('./modules/assistance/ledger-import');
+      const { todayInShanghai } = await import('@niangjia/domain');
+      await withDatabase(config(), 'niangjia import ledger', async (db) => {
+        const report = await importLedger(file, operatorRunner(db), {
+          dryRun: Boolean(opts.dryRun),
+          today: todayInShanghai(),
+          org: opts.org,
+        });
+        if (opts.json) {
+          const { imported, unchanged, rejected, errors } = report;
+          print(JSON.stringify({ imported, unchanged, rejected, errors }));
+          return;
+        }
+        print(
+          `${opts.dryRun ? 'Dry run, nothing saved. ' : ''}Payments: ${report.imported} imported, ${report.unchanged} unchanged, ${report.rejected} rejected; ${report.peopleCreated} people registered from the ledger.`,
+        );
+        for (const e of [...report.errors, ...report.warnings])
+          print(`  ${e.sheet}${e.row ? ` row ${e.row}` : ''}${e.column ? ` ${e.column}` : ''}: ${e.message}`);
+      });
+    });
+
   const exports = cmd.command('export').description('export exchange workbooks (.xlsx)');
   exports
     .command('households')
@@ -457,6 +546,44 @@ function program(): Command {
         print(`Exported ${counts.households} households and ${counts.members} members to ${opts.out}.`);
       });
     });
+
+  exports
+    .command('ledger')
+    .description('export the assistance ledger (payments standing) with exactly the import headers')
+    .option('--org <code>', "only this organisation's subtree")
+    .option('--from <date>', 'paid on or after, YYYY-MM-DD')
+    .option('--to <date>', 'paid on or before, YYYY-MM-DD')
+    .option('--type <type>', 'type of aid (code or Chinese label)')
+    .option('--fund <fund>', 'fund source (code or Chinese label)')
+    .requiredOption('--out <file>', 'the .xlsx file to write')
+    .action(
+      async (opts: {
+        org?: string;
+        from?: string;
+        to?: string;
+        type?: string;
+        fund?: string;
+        out: string;
+      }) => {
+        const { LedgerQuery, AID_TYPES, FUND_SOURCES } = await import('@niangjia/contracts');
+        const code = (table: readonly { code: string; zh: string }[], v?: string) =>
+          v === undefined ? undefined : (table.find((e) => e.zh === v)?.code ?? v);
+        const input = LedgerQuery.safeParse({
+          org: opts.org,
+          from: opts.from,
+          to: opts.to,
+          aidType: code(AID_TYPES, opts.type),
+          fundSource: code(FUND_SOURCES, opts.fund),
+        });
+        if (!input.success)
+          throw new UsageError(input.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+        const { exportLedger } = await import('./modules/assistance/ledger');
+        await withDatabase(config(), 'niangjia export ledger', async (db) => {
+          const counts = await exportLedger(opts.out, operatorRunner(db), input.data);
+          print(`Exported ${counts.payments} payments to ${opts.out}.`);
+        });
+      },
+    );
 
   cmd
     .command('openapi')

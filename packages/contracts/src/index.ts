@@ -1,5 +1,6 @@
 export * from './access';
 export * from './archive-lifecycle';
+export * from './assistance';
 export * from './audit';
 export * from './duplicates';
 export * from './errors';

@@ -781,3 +781,86 @@ export const incomeRecords = pgTable(
     check('income_records_figures_check', sql`${t.monthlyIncomeFen} >= 0 and ${t.size} >= 1`),
   ],
 );
+
+// ---------------------------------------------------------------------------------------------
+// Assistance (issue 5): the ledger of every payment (帮扶救助发放台账), and its yearly totals.
+
+/**
+ * One line of the assistance ledger: a payment to a person, or the reversal of one. Appended, never
+ * changed or deleted (the application may not UPDATE or DELETE, 0039): a payment made in error is
+ * undone by a reversing line with a reason, whose amount is the payment's, negated.
+ */
+export const ledgerEntries = pgTable(
+  'ledger_entries',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    /** The paying organisation: its scope sees the line. */
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => orgs.id),
+    personId: uuid('person_id')
+      .notNull()
+      .references(() => people.id),
+    /** 'payment' or 'reversal'. */
+    kind: text('kind').notNull().default('payment'),
+    /** contracts: AID_TYPES. */
+    aidType: text('aid_type').notNull(),
+    /** contracts: FUND_SOURCES. */
+    fundSource: text('fund_source').notNull(),
+    /** Positive for a payment; a reversal's is the payment's, negated. */
+    amountFen: fen('amount_fen').notNull(),
+    paidOn: day('paid_on').notNull(),
+    /** The program or campaign, as named (项目). */
+    programName: text('program_name'),
+    /** Who paid (经办人), as named. */
+    paidBy: text('paid_by'),
+    /** 'bank_card', 'cash' or 'in_kind'; unknown for imported history. */
+    method: text('method'),
+    /** How the line came: 'import' (a ledger workbook) or 'grant' (paid in niangjia). */
+    origin: text('origin').notNull(),
+    /**
+     * What the line says, as a digest of its normalised content (person, type, amount, day, fund,
+     * program, organisation): an import counts the payments with a row's digest to know whether
+     * the row is already in the ledger, so that a file imported twice adds nothing.
+     */
+    contentKey: text('content_key').notNull(),
+    /** For a reversal: the payment it undoes (each payment at most once), and why. */
+    reverses: uuid('reverses').references((): AnyPgColumn => ledgerEntries.id),
+    reason: text('reason'),
+    createdAt: tz('created_at').notNull().defaultNow(),
+    createdBy: uuid('created_by').references(() => users.id),
+  },
+  (t) => [
+    index('ledger_entries_org_paid_idx').on(t.orgId, t.paidOn),
+    index('ledger_entries_person_idx').on(t.personId, t.paidOn),
+    index('ledger_entries_content_idx').on(t.contentKey),
+    uniqueIndex('ledger_entries_reverses_unique').on(t.reverses),
+    check('ledger_entries_kind_check', sql`${t.kind} in ('payment','reversal')`),
+    check(
+      'ledger_entries_amount_check',
+      sql`(${t.kind} = 'payment' and ${t.amountFen} > 0 and ${t.reverses} is null) or (${t.kind} = 'reversal' and ${t.amountFen} < 0 and ${t.reverses} is not null and ${t.reason} is not null)`,
+    ),
+    check('ledger_entries_origin_check', sql`${t.origin} in ('import','grant')`),
+    check('ledger_entries_method_check', sql`${t.method} in ('bank_card','cash','in_kind')`),
+  ],
+);
+
+/**
+ * The ledger's person-times (人次: payments less reversals) and amounts per paying organisation,
+ * year, type of aid and fund source, kept by a statement trigger on ledger_entries (0039): the
+ * yearly report of any subtree sums a few hundred of these instead of reading millions of lines.
+ */
+export const ledgerTotals = pgTable(
+  'ledger_totals',
+  {
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => orgs.id),
+    year: integer('year').notNull(),
+    aidType: text('aid_type').notNull(),
+    fundSource: text('fund_source').notNull(),
+    personTimes: bigint('person_times', { mode: 'number' }).notNull(),
+    amountFen: fen('amount_fen').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.orgId, t.year, t.aidType, t.fundSource] })],
+);

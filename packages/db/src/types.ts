@@ -29,6 +29,8 @@ export interface DB {
   current_evaluations: Kyselify<typeof schema.currentEvaluations>;
   household_rule_facts: Kyselify<typeof schema.householdRuleFacts>;
   income_records: Kyselify<typeof schema.incomeRecords>;
+  ledger_entries: Kyselify<typeof schema.ledgerEntries>;
+  ledger_totals: Kyselify<typeof schema.ledgerTotals>;
   niangjia_migrations: {
     tag: string;
     hash: string;

@@ -130,6 +130,6 @@ export const importRoutes: FastifyPluginAsyncZod = async (app) => {
 };
 
 /** RFC 6266 with a UTF-8 filename (Chinese), and an ASCII fallback. */
-function contentDisposition(name: string): string {
+export function contentDisposition(name: string): string {
   return `attachment; filename="export.xlsx"; filename*=UTF-8''${encodeURIComponent(name)}`;
 }
