@@ -200,7 +200,7 @@ function program(): Command {
             const table = opts.by === 'type' ? AID_TYPES : FUND_SOURCES;
             for (const r of by)
               print(
-                `  ${r.year}  ${(table.find((e) => e.code === r.code)?.zh ?? r.code).padEnd(6, '　')}  ${String(r.personTimes).padStart(8)}  ${yuan(r.amountFen)}`,
+                `  ${r.year}  ${(table.find((e) => e.code === r.code)?.zh ?? r.code).padEnd(4, '　')}  ${String(r.personTimes).padStart(8)}  ${yuan(r.amountFen)}`,
               );
           }
         });

@@ -3,8 +3,9 @@ import { type Database, sql } from '@niangjia/db';
 import { type CalendarDate, todayInShanghai } from '@niangjia/domain';
 import type { Config } from './config';
 import { CASEWORKER, DEMO_SEED, generateHistory, MANAGER } from './demo/history';
+import { generateLedger } from './demo/ledger';
 import { demoPolicy } from './demo/policy';
-import { type ScopedRun, writeHistory } from './demo/write';
+import { type ScopedRun, writeHistory, writeLedger } from './demo/write';
 import { hashPassword } from './modules/identity/passwords';
 import { createUser } from './modules/identity/users';
 import { createOrg } from './modules/orgs/service';
@@ -114,7 +115,91 @@ export async function runDemo(
   print(`Demo users at 640104 兴庆区总工会, password "${config.demoPassword}":`);
   for (const u of DEMO_USERS) print(`  ${u.username.padEnd(15)} ${u.role}`);
   const households = options.households === false ? null : await demoHouseholds(db, run, options);
+  if (options.households !== false) await demoLedger(db, run, options);
   return { ...result, households };
+}
+
+/**
+ * The district's assistance ledger of 2009-2014 (demo/ledger.ts): payments to the heads of its
+ * archived households, while archived, adding up to Table 1 of the founding report. Generated from
+ * the archives in the database, so that an installation whose demo households came before the
+ * ledger gets it too; once: when the district has any ledger line, nothing is added.
+ */
+async function demoLedger(
+  db: Database,
+  run: ReturnType<typeof operatorRunner>,
+  { seed = DEMO_SEED }: DemoOptions,
+): Promise<void> {
+  const found = await run(async (ctx) => {
+    const district = await ctx.tx
+      .selectFrom('orgs')
+      .select(['id', 'code', 'name', 'level', 'path'])
+      .where('code', '=', DEMO_DISTRICT)
+      .executeTakeFirstOrThrow();
+    const inDistrict = sql<boolean>`l.org_id in (select o.id from orgs o where starts_with(o.path, ${district.path}))`;
+    const any = await ctx.tx
+      .selectFrom('ledger_entries as l')
+      .select('l.id')
+      .where(inDistrict)
+      .limit(1)
+      .execute();
+    if (any.length) return null;
+    const archives = await ctx.tx
+      .selectFrom('archives as a')
+      .innerJoin('households as h', 'h.id', 'a.household_id')
+      .innerJoin('people as p', 'p.id', 'h.head_person_id')
+      .innerJoin('orgs as o', 'o.id', 'a.org_id')
+      .select([
+        'p.id as person_id',
+        'p.id_number',
+        'p.name',
+        'o.code as org_code',
+        'o.id as org_id',
+        'a.archived_on',
+        'a.exited_on',
+      ])
+      .where(sql<boolean>`starts_with(o.path, ${district.path})`)
+      .where('a.archived_on', 'is not', null)
+      .execute();
+    return {
+      actor: {
+        ...ctx.actor,
+        orgId: district.id,
+        orgCode: district.code,
+        orgName: district.name,
+        orgLevel: district.level,
+        orgPath: district.path,
+      },
+      requestId: ctx.requestId,
+      archives,
+    };
+  });
+  if (!found) {
+    print('Demo ledger: already there, none added.');
+    return;
+  }
+  if (found.archives.length === 0) return;
+  const payments = generateLedger(
+    found.archives.map((a) => ({
+      idNumber: a.id_number,
+      name: a.name,
+      orgCode: a.org_code,
+      archivedOn: a.archived_on as string,
+      exitedOn: a.exited_on,
+    })),
+    seed,
+  );
+  const personIds = new Map(found.archives.map((a) => [a.id_number, a.person_id]));
+  const orgIds = new Map(found.archives.map((a) => [a.org_code, a.org_id]));
+  const scoped: ScopedRun = (fn) =>
+    db.scoped({ userId: '', orgPath: found.actor.orgPath }, (tx) =>
+      fn({ tx, actor: found.actor, requestId: found.requestId, clientAddress: null }),
+    );
+  await writeLedger(scoped, payments, personIds, orgIds);
+  const total = payments.reduce((s, p) => s + p.amountFen, 0);
+  print(
+    `Demo ledger: ${payments.length} payments of 2009-2014, ${(total / 100).toFixed(2)} yuan in all, to the heads of archived households (Table 1).`,
+  );
 }
 
 /**

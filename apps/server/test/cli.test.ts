@@ -72,6 +72,31 @@ describe(`the niangjia command on ${backend}`, { timeout: 120_000 }, () => {
         { year: 2014, peakArchived: 407 },
       ],
     });
+    // Table 1, from the demo's ledger of individual payments.
+    const assistance = cli(
+      'report',
+      'assistance',
+      '--org',
+      '640104',
+      '--from',
+      '2009',
+      '--to',
+      '2014',
+      '--json',
+    );
+    expect(assistance.err).toBe('');
+    expect(JSON.parse(assistance.out)).toEqual({
+      rows: [
+        { year: 2009, personTimes: 1155, amountFen: 53_580_000 },
+        { year: 2010, personTimes: 609, amountFen: 36_440_000 },
+        { year: 2011, personTimes: 2235, amountFen: 83_950_000 },
+        { year: 2012, personTimes: 3307, amountFen: 93_990_000 },
+        { year: 2013, personTimes: 2355, amountFen: 80_190_000 },
+        { year: 2014, personTimes: 2671, amountFen: 80_530_000 },
+      ],
+      total: { personTimes: 12_332, amountFen: 428_680_000 },
+      growth: { personTimes: 1.313, amount: 0.503 },
+    });
     const wrong = cli('report', 'archives', '--from', '2014', '--to', '2009');
     expect(wrong.code).toBe(2);
     expect(wrong.err).toContain('--to');
@@ -244,6 +269,38 @@ describe(`the niangjia command on ${backend}`, { timeout: 120_000 }, () => {
     const second = JSON.parse(cli('import', 'survey', file, '--json').out);
     expect(second.households).toEqual({ imported: 0, updated: 0, rejected: 1 });
     expect(second.members).toEqual({ imported: 0, rejected: 0 });
+  });
+
+  it('imports an assistance ledger and prints the report as one JSON object; a second import changes nothing', async () => {
+    const file = join(dataDir, 'ledger.xlsx');
+    await buildXlsx(file, [
+      {
+        name: '发放记录',
+        rows: [
+          ['身份证号', '姓名', '帮扶类型', '金额', '发放日期', '资金来源'],
+          [residentId('640104', '1966-06-06', 401), '周一', '生活救助', 600, '2015-02-02', '工会经费'],
+          [residentId('640104', '1966-06-06', 402), '周二', '生活救助', -5, '2015-02-02', '工会经费'],
+        ],
+      },
+    ]);
+    const first = cli('import', 'ledger', file, '--org', '640104005', '--json');
+    expect(first.err).toBe('');
+    const report = JSON.parse(first.out);
+    expect(report).toEqual({
+      imported: 1,
+      unchanged: 0,
+      rejected: 1,
+      errors: [expect.objectContaining({ sheet: '发放记录', row: 3, column: '金额' })],
+    });
+    expect(JSON.parse(cli('import', 'ledger', file, '--org', '640104005', '--json').out)).toMatchObject({
+      imported: 0,
+      unchanged: 1,
+      rejected: 1,
+    });
+    const out = join(dataDir, 'ledger-export.xlsx');
+    const exported = cli('export', 'ledger', '--org', '640104005', '--from', '2015-01-01', '--out', out);
+    expect(exported.err).toBe('');
+    expect(exported.out).toContain('Exported 1 payments');
   });
 
   it('stops at start-up on a wrong variable, naming it', () => {

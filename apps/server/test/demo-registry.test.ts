@@ -10,6 +10,7 @@ import { addDays, addYears, parseResidentId, takeStep, todayInShanghai } from '@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_USERS, runDemo } from '../src/demo';
 import { generateHistory } from '../src/demo/history';
+import { generateLedger, TABLE_1 } from '../src/demo/ledger';
 import { householdInput } from './factories';
 import { backend, freshDatabase, type TestApp, testApp, testConfig } from './harness';
 
@@ -59,6 +60,9 @@ async function demoDigest(db: Database): Promise<{ hash: string; rows: number }>
         from archives a join households h on h.id = a.household_id join people hp on hp.id = h.head_person_id
         join orgs o on o.id = a.org_id left join archives pa on pa.id = a.previous_archive_id
         where hp.source = 'demo' order by hp.id_number, a.opened_on`,
+    sql`select p.id_number, l.paid_on, l.aid_type, l.fund_source, l.amount_fen, l.program_name, l.paid_by, o.code
+        from ledger_entries l join people p on p.id = l.person_id join orgs o on o.id = l.org_id
+        where p.source = 'demo' order by p.id_number, l.paid_on, l.content_key`,
     sql`select hp.id_number, a.opened_on, s.action, s.from_status, s.to_status, s.on_date, s.username, s.comment, s.data
         from archive_steps s join archives a on a.id = s.archive_id join households h on h.id = a.household_id
         join people hp on hp.id = h.head_person_id
@@ -138,6 +142,43 @@ describe(`the demo district on ${backend}`, () => {
       expect(r.peakArchived).toBeGreaterThan(0);
       expect(r.peakArchived).toBeLessThan(TABLE_3[i]?.peakArchived as number);
     });
+  });
+
+  it('reproduces Table 1 of the founding report from payments to heads of households archived on the day', async () => {
+    const manager = await t.login('xq-manager');
+    const res = await t.app.inject({
+      url: '/api/v1/assistance/reports/yearly?from=2009&to=2014&org=640104',
+      headers: { cookie: manager },
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    const report = res.json();
+    expect(report.rows).toEqual(TABLE_1);
+    expect(report.total).toEqual({ personTimes: 12_332, amountFen: 428_680_000 });
+    expect(report.growth).toEqual({ personTimes: 1.313, amount: 0.503 });
+    // Each line, counted from the lines themselves: paid to the head of a household of the district
+    // whose archive was in force that day, by the archive's union, in whole tens of yuan.
+    const check = await t.db.kysely
+      .selectNoFrom([
+        sql<number>`(select count(*) from ledger_entries)::int`.as('lines'),
+        sql<number>`(select count(*) from ledger_entries l where exists (
+          select 1 from archives a join households h on h.id = a.household_id
+          where h.head_person_id = l.person_id and a.org_id = l.org_id
+            and a.archived_on <= l.paid_on and (a.exited_on is null or l.paid_on < a.exited_on)))::int`.as(
+          'inForce',
+        ),
+        sql<number>`(select count(*) from ledger_entries where amount_fen % 1000 <> 0 or amount_fen <= 0)::int`.as(
+          'odd',
+        ),
+        sql<number>`(select count(distinct person_id) from ledger_entries)::int`.as('people'),
+        sql<string>`(select string_agg(y::text || ':' || n::text || ':' || s::text, ',' order by y) from (
+          select extract(year from paid_on)::int as y, count(*) as n, sum(amount_fen) as s from ledger_entries group by 1) x)`.as(
+          'byYear',
+        ),
+      ])
+      .executeTakeFirstOrThrow();
+    expect(check).toMatchObject({ lines: 12_332, inForce: 12_332, odd: 0 });
+    expect(check.people).toBeGreaterThan(1000);
+    expect(check.byYear).toBe(TABLE_1.map((r) => `${r.year}:${r.personTimes}:${r.amountFen}`).join(','));
   });
 
   it('spreads believable households over the district’s unions, with valid resident ID numbers', async () => {
@@ -382,6 +423,39 @@ describe('the demo generator', () => {
       expect(archives.every((x) => x.steps.every((s) => s.onDate <= '2020-06-30'))).toBe(true);
     }
     expect(a.households[0]?.head.idNumber).not.toBe(b.households[0]?.head.idNumber);
+  }, 60_000);
+
+  it('reproduces Table 1 with any seed, paying only archives in force', () => {
+    const history = generateHistory({ seed: 5, asOf: '2016-03-31' });
+    const archives = history.households.flatMap((h) =>
+      h.archives
+        .filter((a) => a.archivedOn)
+        .map((a) => ({
+          idNumber: h.head.idNumber,
+          name: h.head.name,
+          orgCode: a.orgCode,
+          archivedOn: a.archivedOn as string,
+          exitedOn: a.exitedOn,
+        })),
+    );
+    for (const seed of [1, 2]) {
+      const payments = generateLedger(archives, seed);
+      const years = TABLE_1.map(({ year }) => {
+        const mine = payments.filter((p) => p.paidOn.startsWith(`${year}-`));
+        return { year, personTimes: mine.length, amountFen: mine.reduce((s, p) => s + p.amountFen, 0) };
+      });
+      expect(years, `seed ${seed}`).toEqual(TABLE_1);
+      const inForce = (p: (typeof payments)[number]) =>
+        archives.some(
+          (a) =>
+            a.idNumber === p.idNumber &&
+            a.orgCode === p.orgCode &&
+            a.archivedOn <= p.paidOn &&
+            (a.exitedOn === null || p.paidOn < a.exitedOn),
+        );
+      expect(payments.filter((p) => !inForce(p))).toEqual([]);
+    }
+    expect(generateLedger(archives, 1)).not.toEqual(generateLedger(archives, 2));
   }, 60_000);
 
   it('never draws an ID number already taken', () => {

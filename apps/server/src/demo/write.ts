@@ -1,8 +1,11 @@
 import { randomUUID } from 'node:crypto';
+import { bulkInsert } from '@niangjia/db';
 import type { CalendarDate } from '@niangjia/domain';
 import type { Ctx } from '../http/context';
+import { contentKey, LEDGER_LINE_COLUMNS } from '../modules/assistance/ledger';
 import { type AuditEvent, auditMany } from '../modules/audit/service';
 import type { DemoArchive, DemoHistory, DemoHousehold } from './history';
+import type { DemoPayment } from './ledger';
 
 /** Rows per INSERT statement: a multi-row insert each, well under PostgreSQL's parameter limit. */
 const ROWS_PER_STATEMENT = 1000;
@@ -219,4 +222,52 @@ async function writeBatch(ctx: Ctx, households: DemoHousehold[], refs: DemoRefs)
     steps: stepRows.length,
     visits: visitRows.length,
   };
+}
+
+/**
+ * Writes the demo ledger's payments as lines of an imported history (origin 'import', with their
+ * content keys, so that importing the demo's own export adds nothing), a thousand per transaction,
+ * each audited.
+ */
+export async function writeLedger(
+  run: ScopedRun,
+  payments: readonly DemoPayment[],
+  personIds: ReadonlyMap<string, string>,
+  orgIds: ReadonlyMap<string, string>,
+): Promise<void> {
+  for (const batch of chunks([...payments])) {
+    await run(async (ctx) => {
+      const lines = batch.map((p) => ({
+        id: randomUUID(),
+        org_id: idOf(orgIds, p.orgCode, 'organisation'),
+        person_id: idOf(personIds, p.idNumber, 'person'),
+        aid_type: p.aidType,
+        fund_source: p.fundSource,
+        amount_fen: p.amountFen,
+        paid_on: p.paidOn,
+        program_name: p.programName,
+        paid_by: p.paidBy,
+        origin: 'import',
+        content_key: contentKey(p),
+        created_by: null,
+      }));
+      await bulkInsert(ctx.tx, 'ledger_entries', LEDGER_LINE_COLUMNS, lines);
+      await auditMany(
+        ctx,
+        lines.map((l) => ({
+          action: 'create',
+          entity: 'ledger_entry',
+          entityId: l.id,
+          orgId: l.org_id,
+          after: {
+            aidType: l.aid_type,
+            fundSource: l.fund_source,
+            amountFen: l.amount_fen,
+            paidOn: l.paid_on,
+            origin: 'import',
+          },
+        })),
+      );
+    });
+  }
 }

@@ -8,7 +8,7 @@ import { type AuditEvent, auditMany } from '../audit/service';
 import { findOrg } from '../orgs/service';
 import type { Runner } from '../registry/survey-import';
 import { readWorkbook } from '../registry/workbook';
-import { contentKey } from './ledger';
+import { contentKey, LEDGER_LINE_COLUMNS } from './ledger';
 import { LEDGER_PAYMENTS, type LedgerRow } from './ledger-sheet';
 
 export interface LedgerImportOptions {
@@ -45,21 +45,6 @@ interface OrgRef {
 }
 
 type Outcome = 'imported' | 'unchanged' | { column: string; message: string };
-
-const LINE_COLUMNS = {
-  id: 'uuid',
-  org_id: 'uuid',
-  person_id: 'uuid',
-  aid_type: 'text',
-  fund_source: 'text',
-  amount_fen: 'bigint',
-  paid_on: 'date',
-  program_name: 'text',
-  paid_by: 'text',
-  origin: 'text',
-  content_key: 'text',
-  created_by: 'uuid',
-} as const;
 
 const PERSON_COLUMNS = {
   id: 'uuid',
@@ -240,7 +225,7 @@ async function writeBatch(
   );
 
   const outcomes: Outcome[] = [];
-  const lines: Record<keyof typeof LINE_COLUMNS, unknown>[] = [];
+  const lines: Record<keyof typeof LEDGER_LINE_COLUMNS, unknown>[] = [];
   const newPeople = new Map<string, Record<keyof typeof PERSON_COLUMNS, unknown>>();
   const events: AuditEvent[] = [];
   for (const r of rows) {
@@ -347,7 +332,7 @@ async function writeBatch(
       orgId: p.org_id as string,
       after: { source: 'ledger', idNumber: maskResidentId(p.id_number as string) },
     });
-  await bulkInsert(ctx.tx, 'ledger_entries', LINE_COLUMNS, lines);
+  await bulkInsert(ctx.tx, 'ledger_entries', LEDGER_LINE_COLUMNS, lines);
   await auditMany(ctx, events);
   return {
     outcomes,

@@ -9,6 +9,22 @@ import type { Runner } from '../registry/survey-import';
 import { writeWorkbook } from '../registry/workbook';
 import { LEDGER_PAYMENTS, type LedgerRow } from './ledger-sheet';
 
+/** The columns of a ledger line written in bulk (bulkInsert), with their SQL types. */
+export const LEDGER_LINE_COLUMNS = {
+  id: 'uuid',
+  org_id: 'uuid',
+  person_id: 'uuid',
+  aid_type: 'text',
+  fund_source: 'text',
+  amount_fen: 'bigint',
+  paid_on: 'date',
+  program_name: 'text',
+  paid_by: 'text',
+  origin: 'text',
+  content_key: 'text',
+  created_by: 'uuid',
+} as const;
+
 /** What a payment says, as the ledger workbook has it: the parts of its content key. */
 export interface PaymentContent {
   idNumber: string;
