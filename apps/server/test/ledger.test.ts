@@ -1,7 +1,10 @@
-import { permissionsOf } from '@niangjia/contracts';
+import { readFile } from 'node:fs/promises';
+import { permissionsOf, XLSX_MEDIA_TYPE } from '@niangjia/contracts';
 import { sql } from '@niangjia/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor, Ctx } from '../src/http/context';
+import { jobHandlers } from '../src/jobs/handlers';
+import { JobRunner } from '../src/jobs/runner';
 import { exportLedger } from '../src/modules/assistance/ledger';
 import { importLedger } from '../src/modules/assistance/ledger-import';
 import { LEDGER_PAYMENTS } from '../src/modules/assistance/ledger-sheet';
@@ -238,6 +241,83 @@ describe('ledger import', () => {
   });
 });
 
+describe('the import page', () => {
+  it('uploads a workbook, previews it as a job that saves nothing, then imports it for real', async () => {
+    const runner = new JobRunner(t.db, jobHandlers);
+    const manager = await t.login('xq-manager');
+    const file = await ledger('upload.xlsx', [
+      [
+        residentId('640104', '1983-03-03', 205),
+        '钱九',
+        '送温暖',
+        400,
+        '2015-01-20',
+        '工会经费',
+        '2015年元旦春节送温暖',
+        undefined,
+        undefined,
+      ],
+      [
+        residentId('640104', '1983-03-03', 205),
+        '钱九',
+        '送温暖',
+        'abc',
+        '2015-01-21',
+        '工会经费',
+        undefined,
+        undefined,
+        undefined,
+      ],
+    ]);
+    const before = await payments();
+    const up = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/imports/ledger?filename=upload.xlsx&org=640104005',
+      headers: { cookie: manager, 'content-type': XLSX_MEDIA_TYPE },
+      payload: await readFile(file),
+    });
+    expect(up.statusCode, up.body).toBe(202);
+    const job = async (id: string) => {
+      while (await runner.runOnce()) {}
+      return (await t.app.inject({ url: `/api/v1/jobs/${id}`, headers: { cookie: manager } })).json();
+    };
+    const preview = await job(up.json().jobId);
+    expect(preview.status).toBe('succeeded');
+    expect(preview.result).toMatchObject({
+      dryRun: true,
+      imported: 1,
+      unchanged: 0,
+      rejected: 1,
+      filename: 'upload.xlsx',
+    });
+    expect(preview.result.errors).toEqual([expect.objectContaining({ row: 3, column: '金额' })]);
+    expect(await payments()).toEqual(before);
+    const commit = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/imports/ledger/${up.json().uploadId}/commit?org=640104005`,
+      headers: { cookie: manager },
+    });
+    expect(commit.statusCode, commit.body).toBe(202);
+    const done = await job(commit.json().jobId);
+    expect(done.result).toMatchObject({ dryRun: false, imported: 1, rejected: 1, peopleCreated: 1 });
+    expect((await payments())?.n).toBe((before?.n ?? 0) + 1);
+    // A caseworker may not pay, so may not import payments either.
+    const caseworker = await t.login('xq-caseworker');
+    const refused = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/imports/ledger?filename=upload.xlsx',
+      headers: { cookie: caseworker, 'content-type': XLSX_MEDIA_TYPE },
+      payload: await readFile(file),
+    });
+    expect(refused.statusCode).toBe(403);
+    const template = await t.app.inject({
+      url: '/api/v1/imports/ledger/template.xlsx',
+      headers: { cookie: manager },
+    });
+    expect(template.statusCode).toBe(200);
+  });
+});
+
 describe('the ledger', () => {
   it('is appended to, never changed: the application can neither update nor delete a line, nor write the totals', async () => {
     for (const statement of [
@@ -329,7 +409,9 @@ describe('the yearly assistance report', () => {
       url: `/api/v1/assistance/ledger?limit=100&after=${encodeURIComponent(page.json().next)}`,
       headers: { cookie },
     });
-    expect(next.json().lines).toHaveLength(5);
+    // 640104's nine lines: eight imported above, one through the import page.
+    expect(next.json().lines).toHaveLength(6);
+    expect(next.json().next).toBeNull();
     const bad = await t.app.inject({
       url: '/api/v1/assistance/reports/yearly?from=2015&to=2014',
       headers: { cookie },

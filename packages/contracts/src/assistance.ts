@@ -3,7 +3,7 @@
  * integer fen; dates are calendar dates in Shanghai.
  */
 import { z } from 'zod';
-import { ImportProblem } from './imports';
+import { ImportProblem, UploadQuery } from './imports';
 import { OrgCode } from './orgs';
 import { CalendarDateText } from './registry';
 import type { CodeEntry } from './registry-codes';
@@ -150,3 +150,18 @@ export const LedgerImportResult = z
   })
   .meta({ id: 'LedgerImportResult' });
 export type LedgerImportResult = z.infer<typeof LedgerImportResult>;
+
+/** A ledger import run as a background job (the import page): its report, and which upload it read. */
+export const LedgerImportJobResult = LedgerImportResult.extend({
+  uploadId: z.uuid(),
+  filename: z.string(),
+  dryRun: z.boolean(),
+  /** Problems beyond the first MAX_REPORTED_PROBLEMS, counted but not listed. */
+  errorsNotListed: z.number().int(),
+}).meta({ id: 'LedgerImportJobResult' });
+export type LedgerImportJobResult = z.infer<typeof LedgerImportJobResult>;
+
+export const LedgerUploadQuery = UploadQuery.extend({
+  org: OrgCode.optional().meta({ description: 'The paying organisation of rows without 所属工会' }),
+});
+export type LedgerUploadQuery = z.infer<typeof LedgerUploadQuery>;

@@ -187,7 +187,7 @@ export const uploads = pgTable(
       .notNull()
       .references(() => orgs.id),
     createdBy: uuid('created_by').references(() => users.id),
-    /** What the file is for: 'survey' (TEMPLATES.md §1). */
+    /** What the file is for: 'survey' (TEMPLATES.md §1) or 'ledger' (§2). */
     kind: text('kind').notNull(),
     filename: text('filename').notNull(),
     sizeBytes: integer('size_bytes').notNull(),

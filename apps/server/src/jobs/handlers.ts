@@ -1,3 +1,4 @@
+import { LEDGER_IMPORT_JOB, ledgerImportJob } from '../modules/assistance/ledger-jobs';
 import { EVALUATION_JOB, evaluationJob } from '../modules/policy/evaluation-job';
 import { DUPLICATE_DETECTION_JOB, duplicateDetectionJob } from '../modules/registry/duplicates-job';
 import { SURVEY_IMPORT_JOB, surveyImportJob } from '../modules/registry/survey-jobs';
@@ -11,4 +12,5 @@ export const jobHandlers: Record<string, JobHandler> = {
   [SURVEY_IMPORT_JOB]: surveyImportJob,
   [DUPLICATE_DETECTION_JOB]: duplicateDetectionJob,
   [EVALUATION_JOB]: evaluationJob,
+  [LEDGER_IMPORT_JOB]: ledgerImportJob as JobHandler,
 };

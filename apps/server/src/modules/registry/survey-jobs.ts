@@ -24,13 +24,25 @@ export async function startSurveyImport(
   file: Buffer,
   filename: string,
 ): Promise<{ uploadId: string; jobId: string }> {
+  const uploadId = await keepUpload(ctx, file, filename, 'survey');
+  const jobId = await queueSurveyImport(ctx, uploadId, true);
+  return { uploadId, jobId };
+}
+
+/** Keeps an uploaded file in the scope of the uploader's organisation, audited; returns its id. */
+export async function keepUpload(
+  ctx: Ctx,
+  file: Buffer,
+  filename: string,
+  kind: 'survey' | 'ledger',
+): Promise<string> {
   const sha256 = createHash('sha256').update(file).digest('hex');
   const upload = await ctx.tx
     .insertInto('uploads')
     .values({
       org_id: ctx.actor.orgId,
       created_by: ctx.actor.userId || null,
-      kind: 'survey',
+      kind,
       filename,
       size_bytes: file.length,
       sha256,
@@ -43,10 +55,9 @@ export async function startSurveyImport(
     entity: 'upload',
     entityId: upload.id,
     orgId: ctx.actor.orgId,
-    after: { kind: 'survey', filename, sizeBytes: file.length, sha256 },
+    after: { kind, filename, sizeBytes: file.length, sha256 },
   });
-  const jobId = await queueSurveyImport(ctx, upload.id, true);
-  return { uploadId: upload.id, jobId };
+  return upload.id;
 }
 
 /** Queues the import of an upload of the scope: a preview (dry run) or the real one. */
@@ -68,7 +79,7 @@ export async function queueSurveyImport(ctx: Ctx, uploadId: string, dryRun: bool
 const CHUNK = 1024 * 1024;
 
 /** Copies an upload out of the database to a file, a mebibyte at a time (never whole in memory). */
-async function copyUpload(
+export async function copyUpload(
   run: <T>(fn: (ctx: Ctx) => Promise<T>) => Promise<T>,
   uploadId: string,
   file: string,
