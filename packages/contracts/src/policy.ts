@@ -93,6 +93,55 @@ export const POLICY_PARAMETERS = definitions([
     zh: '相对困难生活救助月数',
     en: 'Months of living aid, relative hardship',
   },
+  // Assistance (issue 5): the caps of the aid rules and the approval practice, DOMAIN.md.
+  {
+    key: 'medicalAidShareRelative',
+    kind: 'ratio',
+    zh: '相对困难医疗救助：自付部分的比例上限',
+    en: 'Medical aid, relative hardship: share of the self-paid costs at most',
+  },
+  {
+    key: 'medicalAidCumulativeCap',
+    kind: 'yuan',
+    zh: '医疗救助累计上限（元）',
+    en: 'Medical aid, cumulative cap (yuan)',
+  },
+  {
+    key: 'educationAidCapBasic',
+    kind: 'yuan',
+    zh: '助学救助上限：学前及义务教育（元/人·年）',
+    en: 'Education aid cap, kindergarten and compulsory school (yuan per student and year)',
+  },
+  {
+    key: 'educationAidCapHigher',
+    kind: 'yuan',
+    zh: '助学救助上限：高中及以上（元/人·年）',
+    en: 'Education aid cap, high school and above (yuan per student and year)',
+  },
+  {
+    key: 'trainingSubsidyCap',
+    kind: 'yuan',
+    zh: '培训补贴上限（元/人·年）',
+    en: 'Training subsidy cap (yuan per person and year)',
+  },
+  {
+    key: 'emergencyAidCap',
+    kind: 'yuan',
+    zh: '应急救助上限（元/户·年）',
+    en: 'Emergency aid cap (yuan per household and year)',
+  },
+  {
+    key: 'trainingShareOfCentralFunds',
+    kind: 'ratio',
+    zh: '中央财政帮扶资金用于培训的比例上限',
+    en: 'Share of central-finance assistance funds that may pay for training, at most',
+  },
+  {
+    key: 'grantSecondApprovalAbove',
+    kind: 'yuan',
+    zh: '帮扶金额超过此数需二级审批（元）',
+    en: 'Grants above this amount need a second approver (yuan)',
+  },
   {
     key: 'workingAgeFrom',
     kind: 'count',

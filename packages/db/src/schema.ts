@@ -825,6 +825,8 @@ export const ledgerEntries = pgTable(
      */
     contentKey: text('content_key').notNull(),
     /** For a reversal: the payment it undoes (each payment at most once), and why. */
+    /** The grant a payment made in niangjia pays (and its reversal undoes). */
+    grantId: uuid('grant_id').references((): AnyPgColumn => grants.id),
     reverses: uuid('reverses').references((): AnyPgColumn => ledgerEntries.id),
     reason: text('reason'),
     createdAt: tz('created_at').notNull().defaultNow(),
@@ -863,4 +865,132 @@ export const ledgerTotals = pgTable(
     amountFen: fen('amount_fen').notNull(),
   },
   (t) => [primaryKey({ columns: [t.orgId, t.year, t.aidType, t.fundSource] })],
+);
+
+/**
+ * A fund source's budget for a year at an organisation (中央财政 / 地方财政 / 工会经费 / 社会捐助):
+ * what its grants may commit. An approved grant commits its amount until it is paid or cancelled;
+ * approvals lock the fund's row, so two at once never overspend it.
+ */
+export const funds = pgTable(
+  'funds',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => orgs.id),
+    source: text('source').notNull(),
+    year: integer('year').notNull(),
+    budgetFen: fen('budget_fen').notNull(),
+    note: text('note'),
+    createdAt: tz('created_at').notNull().defaultNow(),
+    updatedAt: tz('updated_at').notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('funds_org_source_year_unique').on(t.orgId, t.source, t.year),
+    check('funds_budget_check', sql`${t.budgetFen} >= 0`),
+  ],
+);
+
+/**
+ * An assistance program or campaign (帮扶项目): its type of aid, the organisation that runs and pays
+ * it, its period, the fund sources it draws on, who qualifies (archive statuses and categories:
+ * "archive first, then aid" unless it says otherwise), a proposed amount, and its publicity period.
+ * The caps of its type are policy parameters (dated, regional), read when a grant is proposed.
+ */
+export const programs = pgTable(
+  'programs',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => orgs.id),
+    name: text('name').notNull(),
+    aidType: text('aid_type').notNull(),
+    /** The period a person may have one grant of it in: its first and last day. */
+    startsOn: day('starts_on').notNull(),
+    endsOn: day('ends_on').notNull(),
+    fundSources: text('fund_sources').array().notNull(),
+    /** Archive statuses that qualify; empty: no archive needed (training of marginal households). */
+    eligibleStatuses: text('eligible_statuses').array().notNull().default(sql`'{archived}'::text[]`),
+    /** Archive categories that qualify; empty: any. */
+    eligibleCategories: text('eligible_categories').array().notNull().default(sql`'{}'::text[]`),
+    /** The amount a grant is proposed with (before its cap), if the program pays a fixed sum. */
+    defaultAmountFen: fen('default_amount_fen'),
+    /** Working days of publicity after approval before payment; 0 for urgent aid. */
+    publicityWorkingDays: integer('publicity_working_days').notNull().default(5),
+    createdBy: uuid('created_by').references(() => users.id),
+    createdAt: tz('created_at').notNull().defaultNow(),
+  },
+  (t) => [
+    index('programs_org_idx').on(t.orgId, t.startsOn),
+    check('programs_period_check', sql`${t.startsOn} <= ${t.endsOn}`),
+    check('programs_amount_check', sql`${t.defaultAmountFen} is null or ${t.defaultAmountFen} > 0`),
+    check('programs_publicity_check', sql`${t.publicityWorkingDays} between 0 and 30`),
+  ],
+);
+
+/**
+ * A grant of a program to a person (帮扶发放), from proposal to payment: proposed with an amount
+ * within its cap (the cap and how it was computed are kept), approved by one or two managers other
+ * than the proposer, publicised, then paid once (the ledger line names it) or reversed. One live
+ * grant per person and program (a rejected or cancelled one does not count).
+ */
+export const grants = pgTable(
+  'grants',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    programId: uuid('program_id')
+      .notNull()
+      .references(() => programs.id),
+    /** The program's organisation: it pays, and its scope sees the grant. */
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => orgs.id),
+    personId: uuid('person_id')
+      .notNull()
+      .references(() => people.id),
+    householdId: uuid('household_id').references(() => households.id),
+    amountFen: fen('amount_fen').notNull(),
+    /** The most the rule allowed when proposed (null: no cap rule), and its reasoning. */
+    capFen: fen('cap_fen'),
+    basis: jsonb('basis').notNull(),
+    fundId: uuid('fund_id')
+      .notNull()
+      .references(() => funds.id),
+    /** proposed, approved (after the last approval needed), objected, paid, rejected, cancelled. */
+    status: text('status').notNull().default('proposed'),
+    approvalsNeeded: integer('approvals_needed').notNull(),
+    proposedBy: uuid('proposed_by').references(() => users.id),
+    proposedByName: text('proposed_by_name').notNull(),
+    proposedAt: tz('proposed_at').notNull().defaultNow(),
+    firstApprovedBy: uuid('first_approved_by').references(() => users.id),
+    firstApprovedByName: text('first_approved_by_name'),
+    firstApprovedAt: tz('first_approved_at'),
+    approvedBy: uuid('approved_by').references(() => users.id),
+    approvedByName: text('approved_by_name'),
+    approvedOn: day('approved_on'),
+    publicityEndsOn: day('publicity_ends_on'),
+    decisionNote: text('decision_note'),
+    /** An objection raised during publicity holds the grant until it is resolved. */
+    objection: text('objection'),
+    objectionOn: day('objection_on'),
+    paidOn: day('paid_on'),
+    updatedAt: tz('updated_at').notNull().defaultNow(),
+  },
+  (t) => [
+    index('grants_program_idx').on(t.programId, t.status),
+    index('grants_person_idx').on(t.personId),
+    index('grants_household_idx').on(t.householdId),
+    index('grants_fund_idx').on(t.fundId, t.status),
+    uniqueIndex('grants_one_live_per_person')
+      .on(t.programId, t.personId)
+      .where(sql`${t.status} not in ('rejected','cancelled')`),
+    check(
+      'grants_status_check',
+      sql`${t.status} in ('proposed','approved','objected','paid','rejected','cancelled')`,
+    ),
+    check('grants_amount_check', sql`${t.amountFen} > 0 and (${t.capFen} is null or ${t.amountFen} <= ${t.capFen})`),
+    check('grants_approvals_check', sql`${t.approvalsNeeded} in (1, 2)`),
+  ],
 );

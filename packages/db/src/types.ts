@@ -31,6 +31,9 @@ export interface DB {
   income_records: Kyselify<typeof schema.incomeRecords>;
   ledger_entries: Kyselify<typeof schema.ledgerEntries>;
   ledger_totals: Kyselify<typeof schema.ledgerTotals>;
+  funds: Kyselify<typeof schema.funds>;
+  programs: Kyselify<typeof schema.programs>;
+  grants: Kyselify<typeof schema.grants>;
   niangjia_migrations: {
     tag: string;
     hash: string;
