@@ -1,5 +1,5 @@
 import { type ImportStarted, type Job, type SurveyImportResult, XLSX_MEDIA_TYPE } from '@niangjia/contracts';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useCallback } from 'react';
 import { api, download, queryString } from './client';
 import { type HouseholdListParams, householdKeys } from './registry';
@@ -50,12 +50,8 @@ export function uploadSurvey(file: File): Promise<ImportStarted> {
 }
 
 /** Imports an uploaded workbook for real (a job): valid rows saved, bad ones reported. */
-export function useCommitSurvey() {
-  return useMutation({
-    mutationFn: (uploadId: string) =>
-      api.post<{ jobId: string }>(`/api/v1/imports/survey/${encodeURIComponent(uploadId)}/commit`),
-    meta: { silent: true },
-  });
+export function commitSurvey(uploadId: string): Promise<{ jobId: string }> {
+  return api.post<{ jobId: string }>(`/api/v1/imports/survey/${encodeURIComponent(uploadId)}/commit`);
 }
 
 /** After an import has saved households: the lists that show them are asked again. */

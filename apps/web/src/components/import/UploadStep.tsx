@@ -1,20 +1,27 @@
 import { DownloadOutlined, InboxOutlined } from '@ant-design/icons';
 import { type ImportStarted, MAX_UPLOAD_BYTES, XLSX_MEDIA_TYPE } from '@niangjia/contracts';
 import { Alert, Button, Card, Col, Row, Spin, Typography, Upload } from 'antd';
-import { useState } from 'react';
+import { type ReactNode, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { downloadTemplate, uploadSurvey } from '../../../api/imports';
-import { showError } from '../../../lib/notify';
+import { showError } from '../../lib/notify';
 
-const MB = Math.round(MAX_UPLOAD_BYTES / 1024 / 1024);
-const INSTRUCTIONS = ['sheets', 'headers', 'idText', 'values', 'safe'] as const;
+export const UPLOAD_MB = Math.round(MAX_UPLOAD_BYTES / 1024 / 1024);
 
 interface Props {
+  /** Sends the chosen file and queues its preview. */
+  upload: (file: File) => Promise<ImportStarted>;
   onUploaded: (started: ImportStarted, filename: string) => void;
+  /** Under the drop text: which workbook, its format and size limit. */
+  hint: string;
+  /** The numbered instructions beside the drop zone. */
+  instructions: readonly string[];
+  downloadTemplate: () => Promise<void>;
+  /** Above the drop zone: what the upload needs besides the file (a paying organisation, say). */
+  before?: ReactNode;
 }
 
 /** Step 1: the workbook chosen or dropped, sent as it is; the instructions and the template beside it. */
-export function UploadStep({ onUploaded }: Props) {
+export function UploadStep({ upload, onUploaded, hint, instructions, downloadTemplate, before }: Props) {
   const { t } = useTranslation();
   const [uploading, setUploading] = useState<string>();
   const [refused, setRefused] = useState<string>();
@@ -30,6 +37,7 @@ export function UploadStep({ onUploaded }: Props) {
   return (
     <Row gutter={[24, 24]}>
       <Col xs={24} lg={14}>
+        {before}
         <div data-testid="import-dropzone">
           <Upload.Dragger
             accept={`.xlsx,${XLSX_MEDIA_TYPE}`}
@@ -40,11 +48,11 @@ export function UploadStep({ onUploaded }: Props) {
             beforeUpload={(file) => {
               setRefused(undefined);
               if (!file.name.toLowerCase().endsWith('.xlsx')) {
-                setRefused(t('surveyImport.notXlsx'));
+                setRefused(t('importFlow.notXlsx'));
                 return Upload.LIST_IGNORE;
               }
               if (file.size > MAX_UPLOAD_BYTES) {
-                setRefused(t('surveyImport.tooLarge', { mb: MB }));
+                setRefused(t('importFlow.tooLarge', { mb: UPLOAD_MB }));
                 return Upload.LIST_IGNORE;
               }
               return true;
@@ -52,7 +60,7 @@ export function UploadStep({ onUploaded }: Props) {
             customRequest={({ file }) => {
               if (!(file instanceof File)) return;
               setUploading(file.name);
-              uploadSurvey(file)
+              upload(file)
                 .then((started) => onUploaded(started, file.name), showError)
                 .finally(() => setUploading(undefined));
             }}
@@ -60,15 +68,15 @@ export function UploadStep({ onUploaded }: Props) {
             {uploading ? (
               <div className="import-drop-body" data-testid="import-uploading">
                 <Spin />
-                <p className="ant-upload-text">{t('surveyImport.uploading', { name: uploading })}</p>
+                <p className="ant-upload-text">{t('importFlow.uploading', { name: uploading })}</p>
               </div>
             ) : (
               <div className="import-drop-body">
                 <p className="ant-upload-drag-icon">
                   <InboxOutlined />
                 </p>
-                <p className="ant-upload-text">{t('surveyImport.drop')}</p>
-                <p className="ant-upload-hint">{t('surveyImport.dropHint', { mb: MB })}</p>
+                <p className="ant-upload-text">{t('importFlow.drop')}</p>
+                <p className="ant-upload-hint">{hint}</p>
               </div>
             )}
           </Upload.Dragger>
@@ -86,7 +94,7 @@ export function UploadStep({ onUploaded }: Props) {
       <Col xs={24} lg={10}>
         <Card
           size="small"
-          title={t('surveyImport.instructionsTitle')}
+          title={t('importFlow.instructionsTitle')}
           extra={
             <Button
               type="link"
@@ -95,14 +103,14 @@ export function UploadStep({ onUploaded }: Props) {
               onClick={template}
               data-testid="import-template"
             >
-              {t('surveyImport.template')}
+              {t('importFlow.template')}
             </Button>
           }
         >
           <ol className="import-instructions" data-testid="import-instructions">
-            {INSTRUCTIONS.map((key) => (
-              <li key={key}>
-                <Typography.Text>{t(`surveyImport.instructions.${key}`)}</Typography.Text>
+            {instructions.map((text) => (
+              <li key={text}>
+                <Typography.Text>{text}</Typography.Text>
               </li>
             ))}
           </ol>

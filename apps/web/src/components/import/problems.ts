@@ -1,20 +1,24 @@
 import type { ImportProblem } from '@niangjia/contracts';
 
-/** The survey workbook's sheets in their order (TEMPLATES.md §1); any other sheet comes after them. */
-const SHEET_ORDER = ['家庭', '家庭成员'];
-
-function sheetRank(sheet: string): number {
-  const i = SHEET_ORDER.indexOf(sheet);
-  return i === -1 ? SHEET_ORDER.length : i;
+/** A sheet's place in `order` (the workbook's sheets as the template has them); any other comes after. */
+function sheetRank(sheet: string, order: readonly string[]): number {
+  const i = order.indexOf(sheet);
+  return i === -1 ? order.length : i;
 }
 
-/** Problems sorted by sheet (workbook order), then row (a whole-sheet problem first), keeping the server's order within a row. */
-export function sortProblems(problems: readonly ImportProblem[]): ImportProblem[] {
+/**
+ * Problems sorted by sheet (in `sheetOrder`, then by name), then row (a whole-sheet problem first),
+ * keeping the server's order within a row.
+ */
+export function sortProblems(
+  problems: readonly ImportProblem[],
+  sheetOrder: readonly string[] = [],
+): ImportProblem[] {
   return problems
     .map((problem, index) => ({ problem, index }))
     .sort(
       (a, b) =>
-        sheetRank(a.problem.sheet) - sheetRank(b.problem.sheet) ||
+        sheetRank(a.problem.sheet, sheetOrder) - sheetRank(b.problem.sheet, sheetOrder) ||
         a.problem.sheet.localeCompare(b.problem.sheet) ||
         (a.problem.row ?? 0) - (b.problem.row ?? 0) ||
         a.index - b.index,
@@ -22,14 +26,14 @@ export function sortProblems(problems: readonly ImportProblem[]): ImportProblem[
     .map(({ problem }) => problem);
 }
 
-/** Each sheet with its number of problems, in workbook order. */
+/** Each sheet with its number of problems, in the order of `sorted`. */
 export function sheetCounts(sorted: readonly ImportProblem[]): { sheet: string; count: number }[] {
   const counts = new Map<string, number>();
   for (const p of sorted) counts.set(p.sheet, (counts.get(p.sheet) ?? 0) + 1);
   return [...counts].map(([sheet, count]) => ({ sheet, count }));
 }
 
-/** The import job's progress message, `家庭: 12000`: the sheet being read and its rows read so far. */
+/** An import job's progress message, `家庭: 12000`: the sheet being read and its rows read so far. */
 export function parseProgress(
   message: string | null | undefined,
 ): { sheet: string; rows: number } | undefined {

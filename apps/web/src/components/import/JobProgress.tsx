@@ -1,7 +1,7 @@
 import type { Job } from '@niangjia/contracts';
 import { Alert, Progress, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
-import { ErrorText } from '../../../lib/notify';
+import { ErrorText } from '../../lib/notify';
 import { parseProgress } from './problems';
 
 interface Props {
@@ -20,13 +20,13 @@ export function JobProgress({ job, pollError, mode, testId }: Props) {
   const text = !job
     ? t('common.loading')
     : job.status === 'queued' && job.attempts === 0
-      ? t('surveyImport.queued')
+      ? t('importFlow.queued')
       : progress
-        ? t(mode === 'preview' ? 'surveyImport.checking' : 'surveyImport.importing', {
+        ? t(mode === 'preview' ? 'importFlow.checking' : 'importFlow.importing', {
             sheet: progress.sheet,
             rows: progress.rows.toLocaleString('en'),
           })
-        : t('surveyImport.starting');
+        : t('importFlow.starting');
   const percent = Math.floor((job?.progress?.fraction ?? 0) * 100);
 
   return (
@@ -41,7 +41,7 @@ export function JobProgress({ job, pollError, mode, testId }: Props) {
           type="warning"
           showIcon
           style={{ marginTop: 16 }}
-          title={t('surveyImport.retrying', { attempt: job.attempts + 1, error: job.error })}
+          title={t('importFlow.retrying', { attempt: job.attempts + 1, error: job.error })}
         />
       ) : null}
       {pollError ? (
@@ -49,7 +49,7 @@ export function JobProgress({ job, pollError, mode, testId }: Props) {
           type="warning"
           showIcon
           style={{ marginTop: 16 }}
-          title={t('surveyImport.pollFailed')}
+          title={t('importFlow.pollFailed')}
           description={<ErrorText error={pollError} />}
         />
       ) : null}
