@@ -1,13 +1,34 @@
 import { PassThrough } from 'node:stream';
 import {
+  ApproveAllResult,
   AssistanceReport,
   AssistanceReportQuery,
+  BatchProposed,
+  ChangeGrantAmount,
+  CreateProgram,
+  Decide,
+  FundQuery,
+  FundView,
+  GrantList,
+  GrantQuery,
+  GrantView,
+  HouseholdAssistance,
   ImportStarted,
   LedgerListQuery,
   LedgerPage,
   LedgerQuery,
   LedgerUploadQuery,
   MAX_UPLOAD_BYTES,
+  PayGrant,
+  ProgramQuery,
+  ProgramView,
+  ProposeBatch,
+  ProposeGrant,
+  RaiseGrantObjection,
+  Reject,
+  ResolveGrantObjection,
+  ReversePayment,
+  SetFund,
   XLSX_MEDIA_TYPE,
 } from '@niangjia/contracts';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
@@ -16,14 +37,273 @@ import { badRequest } from '../../http/errors';
 import { audit } from '../audit/service';
 import { contentDisposition } from '../registry/import-routes';
 import { writeWorkbook } from '../registry/workbook';
+import { listFunds, setFund } from './funds';
+import {
+  approveAll,
+  approveGrant,
+  changeAmount,
+  getGrant,
+  listGrants,
+  payGrant,
+  proposeBatch,
+  proposeGrant,
+  raiseObjection,
+  rejectGrant,
+  resolveObjection,
+  reversePayment,
+} from './grants';
 import { exportLedger, listLedger } from './ledger';
 import { queueLedgerImport, startLedgerImport } from './ledger-jobs';
 import { LEDGER_WORKBOOK } from './ledger-sheet';
+import { createProgram, getProgram, listPrograms } from './programs';
 import { writeAssistanceReport } from './report-workbook';
 import { assistanceReport } from './reports';
+import { householdAssistance } from './timeline';
 
 export const assistanceRoutes: FastifyPluginAsyncZod = async (app) => {
   const tags = ['assistance'];
+
+  const Id = z.object({ id: z.uuid() });
+
+  app.get(
+    '/households/:id/assistance',
+    {
+      config: { access: 'assistance:read' },
+      schema: {
+        tags,
+        summary: "A household's assistance in a year, per type, against the caps that apply to it",
+        params: Id,
+        querystring: z.object({ year: z.coerce.number().int().min(1990).max(2100) }),
+        response: { 200: HouseholdAssistance },
+      },
+    },
+    (req) => req.run((ctx) => householdAssistance(ctx, req.params.id, req.query.year)),
+  );
+  app.get(
+    '/assistance/funds',
+    {
+      config: { access: 'assistance:read' },
+      schema: {
+        tags,
+        summary: 'Fund budgets with what their grants committed and paid',
+        querystring: FundQuery,
+        response: { 200: z.array(FundView) },
+      },
+    },
+    (req) => req.run((ctx) => listFunds(ctx, req.query)),
+  );
+  app.put(
+    '/assistance/funds',
+    {
+      config: { access: 'assistance:approve' },
+      schema: {
+        tags,
+        summary: "Set a fund source's budget for a year at an organisation",
+        body: SetFund,
+        response: { 200: FundView },
+      },
+    },
+    (req) => req.run((ctx) => setFund(ctx, req.body)),
+  );
+  app.get(
+    '/assistance/programs',
+    {
+      config: { access: 'assistance:read' },
+      schema: {
+        tags,
+        summary: 'Programs and campaigns, with their grants counted by status',
+        querystring: ProgramQuery,
+        response: { 200: z.array(ProgramView) },
+      },
+    },
+    (req) => req.run((ctx) => listPrograms(ctx, req.query)),
+  );
+  app.post(
+    '/assistance/programs',
+    {
+      config: { access: 'assistance:approve' },
+      schema: {
+        tags,
+        summary: 'Create a program or campaign',
+        body: CreateProgram,
+        response: { 201: ProgramView },
+      },
+    },
+    async (req, reply) => reply.code(201).send(await req.run((ctx) => createProgram(ctx, req.body))),
+  );
+  app.get(
+    '/assistance/programs/:id',
+    {
+      config: { access: 'assistance:read' },
+      schema: { tags, summary: 'One program', params: Id, response: { 200: ProgramView } },
+    },
+    (req) => req.run((ctx) => getProgram(ctx, req.params.id)),
+  );
+  app.post(
+    '/assistance/programs/:id/approve-all',
+    {
+      config: { access: 'assistance:approve' },
+      schema: {
+        tags,
+        summary:
+          'Approve every proposed grant of the program the caller may approve, as far as the funds allow',
+        params: Id,
+        response: { 200: ApproveAllResult },
+      },
+    },
+    (req) => req.run((ctx) => approveAll(ctx, req.params.id)),
+  );
+  app.get(
+    '/assistance/grants',
+    {
+      config: { access: 'assistance:read' },
+      schema: {
+        tags,
+        summary: 'Grants (ID numbers masked)',
+        querystring: GrantQuery,
+        response: { 200: GrantList },
+      },
+    },
+    (req) => req.run((ctx) => listGrants(ctx, req.query)),
+  );
+  app.post(
+    '/assistance/grants',
+    {
+      config: { access: 'assistance:propose' },
+      schema: {
+        tags,
+        summary: "Propose one grant: the amount is the program's, or the cap, and may not pass the cap",
+        body: ProposeGrant,
+        response: { 201: GrantView },
+      },
+    },
+    async (req, reply) => reply.code(201).send(await req.run((ctx) => proposeGrant(ctx, req.body))),
+  );
+  app.post(
+    '/assistance/grants/batch',
+    {
+      config: { access: 'assistance:propose' },
+      schema: {
+        tags,
+        summary: "Propose the program to the head of every household the list's filters give",
+        body: ProposeBatch,
+        response: { 200: BatchProposed },
+      },
+    },
+    (req) => req.run((ctx) => proposeBatch(ctx, req.body)),
+  );
+  app.get(
+    '/assistance/grants/:id',
+    {
+      config: { access: 'assistance:read' },
+      schema: {
+        tags,
+        summary: 'One grant, with its payment (the receipt)',
+        params: Id,
+        response: { 200: GrantView },
+      },
+    },
+    (req) => req.run((ctx) => getGrant(ctx, req.params.id)),
+  );
+  app.put(
+    '/assistance/grants/:id/amount',
+    {
+      config: { access: 'assistance:propose' },
+      schema: {
+        tags,
+        summary: 'Change a proposed grant’s amount within its cap',
+        params: Id,
+        body: ChangeGrantAmount,
+        response: { 200: GrantView },
+      },
+    },
+    (req) => req.run((ctx) => changeAmount(ctx, req.params.id, req.body.amountFen)),
+  );
+  app.post(
+    '/assistance/grants/:id/approve',
+    {
+      config: { access: 'assistance:approve' },
+      schema: {
+        tags,
+        summary: 'Approve a grant (the first of two approvals, or the last), never one’s own proposal',
+        params: Id,
+        body: Decide,
+        response: { 200: GrantView },
+      },
+    },
+    (req) => req.run((ctx) => approveGrant(ctx, req.params.id, req.body.note)),
+  );
+  app.post(
+    '/assistance/grants/:id/reject',
+    {
+      config: { access: 'assistance:approve' },
+      schema: {
+        tags,
+        summary: 'Reject a proposed grant',
+        params: Id,
+        body: Reject,
+        response: { 200: GrantView },
+      },
+    },
+    (req) => req.run((ctx) => rejectGrant(ctx, req.params.id, req.body.reason)),
+  );
+  app.post(
+    '/assistance/grants/:id/objection',
+    {
+      config: { access: 'assistance:propose' },
+      schema: {
+        tags,
+        summary: 'Record an objection raised during publicity: the grant is held',
+        params: Id,
+        body: RaiseGrantObjection,
+        response: { 200: GrantView },
+      },
+    },
+    (req) => req.run((ctx) => raiseObjection(ctx, req.params.id, req.body.content)),
+  );
+  app.post(
+    '/assistance/grants/:id/objection/resolve',
+    {
+      config: { access: 'assistance:approve' },
+      schema: {
+        tags,
+        summary: 'Resolve an objection: upheld cancels the grant',
+        params: Id,
+        body: ResolveGrantObjection,
+        response: { 200: GrantView },
+      },
+    },
+    (req) => req.run((ctx) => resolveObjection(ctx, req.params.id, req.body.upheld, req.body.resolution)),
+  );
+  app.post(
+    '/assistance/grants/:id/pay',
+    {
+      config: { access: 'assistance:pay' },
+      schema: {
+        tags,
+        summary:
+          'Record the payment of an approved grant after its publicity; a paid grant is never paid again',
+        params: Id,
+        body: PayGrant,
+        response: { 200: GrantView },
+      },
+    },
+    (req) => req.run((ctx) => payGrant(ctx, req.params.id, req.body)),
+  );
+  app.post(
+    '/assistance/grants/:id/reverse',
+    {
+      config: { access: 'assistance:approve' },
+      schema: {
+        tags,
+        summary: 'Reverse a payment by a reversing ledger line with the reason',
+        params: Id,
+        body: ReversePayment,
+        response: { 200: GrantView },
+      },
+    },
+    (req) => req.run((ctx) => reversePayment(ctx, req.params.id, req.body)),
+  );
 
   app.get(
     '/assistance/reports/yearly',

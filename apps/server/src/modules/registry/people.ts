@@ -10,6 +10,7 @@ import {
 import { maskResidentId } from '@niangjia/domain';
 import type { Ctx } from '../../http/context';
 import { AppError, notFound } from '../../http/errors';
+import { assistanceEvents } from '../assistance/timeline';
 import { auditRead } from '../audit/service';
 import { recordsMergedInto } from './duplicates';
 
@@ -184,7 +185,7 @@ const archiveEvents: TimelineSource = async (ctx, { households, today }) => {
  * Where a person's timeline comes from. Each module that records something about a person adds
  * its source here (aid grants, rights cases, courses, mutual-aid claims); the page needs no change.
  */
-export const TIMELINE_SOURCES: readonly TimelineSource[] = [archiveEvents];
+export const TIMELINE_SOURCES: readonly TimelineSource[] = [archiveEvents, assistanceEvents];
 
 /** Newest first; on one day, the order the sources gave (reversed, so the latest step is on top). */
 function byDateDescending(entries: TimelineEntry[]): TimelineEntry[] {
