@@ -6,6 +6,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, release, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
+import { assistanceBench } from './assistance';
 import type { Benchmark } from './lib';
 import { policyBench } from './policy';
 import { registryList } from './registry-list';
@@ -13,7 +14,7 @@ import { responsiveness } from './responsiveness';
 import { surveyImport } from './survey-import';
 
 // Every benchmark, in the order `npm run bench` runs them: a new one goes at the end.
-const BENCHMARKS: Benchmark[] = [responsiveness, registryList, surveyImport, policyBench];
+const BENCHMARKS: Benchmark[] = [responsiveness, registryList, surveyImport, policyBench, assistanceBench];
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
