@@ -112,17 +112,18 @@ function program(): Command {
   cmd
     .command('demo')
     .description(
-      'create the demo world (organisations of Yinchuan, one user per role at 640104, households of 640104 with their archive history since 2009); idempotent',
+      'create the demo world (organisations of Yinchuan, one user per role at 640104, households of 640104 with their archive history since 2009, the assistance ledger of 2009-2014); idempotent',
     )
     .option('--seed <n>', 'seed of the generated households (the same seed and day give the same data)')
-    .action(async (opts: { seed?: string }) => {
+    .option('--no-ledger', 'leave out the assistance ledger of 2009-2014 (to import one instead)')
+    .action(async (opts: { seed?: string; ledger: boolean }) => {
       const seed = opts.seed === undefined ? undefined : Number(opts.seed);
       if (seed !== undefined && !Number.isSafeInteger(seed)) throw new UsageError('--seed: a whole number');
       const c = config();
       await withDatabase(c, 'niangjia demo', async (db) => {
         const { bootstrap } = await import('./operator');
         await bootstrap(db, c);
-        await runDemo(db, c, undefined, { seed });
+        await runDemo(db, c, undefined, { seed, ledger: opts.ledger });
       });
     });
 

@@ -52,6 +52,8 @@ export interface DemoOptions {
   households?: boolean;
   /** The identification policy of Ningxia and Yinchuan (demo/policy.ts; default: yes). */
   policy?: boolean;
+  /** The assistance ledger of 2009-2014 that gives Table 1 (default: yes, with the households). */
+  ledger?: boolean;
   /** The generator's seed: the same seed and day give the same data. */
   seed?: number;
   /** The day the demo is made (Asia/Shanghai; default today): nothing happens after it. */
@@ -115,7 +117,7 @@ export async function runDemo(
   print(`Demo users at 640104 兴庆区总工会, password "${config.demoPassword}":`);
   for (const u of DEMO_USERS) print(`  ${u.username.padEnd(15)} ${u.role}`);
   const households = options.households === false ? null : await demoHouseholds(db, run, options);
-  if (options.households !== false) await demoLedger(db, run, options);
+  if (options.households !== false && options.ledger !== false) await demoLedger(db, run, options);
   return { ...result, households };
 }
 
