@@ -20,6 +20,9 @@ const ExitsPage = lazy(() => import('./pages/registry/exits'));
 const PolicyParametersPage = lazy(() => import('./pages/policy/parameters'));
 const SimulationPage = lazy(() => import('./pages/policy/simulation'));
 const SurveyImportPage = lazy(() => import('./pages/registry/import'));
+const AssistanceReportPage = lazy(() => import('./pages/assistance/report'));
+const LedgerPage = lazy(() => import('./pages/assistance/ledger'));
+const LedgerImportPage = lazy(() => import('./pages/assistance/import'));
 const AuditTrailPage = lazy(() => import('./pages/audit/trail'));
 const NotFoundPage = lazy(() => import('./pages/errors/not-found'));
 
@@ -120,6 +123,30 @@ export const router = createBrowserRouter([
         element: (
           <RequirePermission permission="registry:write">
             <SurveyImportPage />
+          </RequirePermission>
+        ),
+      },
+      {
+        path: 'assistance/report',
+        element: (
+          <RequirePermission permission="assistance:read">
+            <AssistanceReportPage />
+          </RequirePermission>
+        ),
+      },
+      {
+        path: 'assistance/ledger',
+        element: (
+          <RequirePermission permission="assistance:read">
+            <LedgerPage />
+          </RequirePermission>
+        ),
+      },
+      {
+        path: 'assistance/import',
+        element: (
+          <RequirePermission permission="assistance:pay">
+            <LedgerImportPage />
           </RequirePermission>
         ),
       },

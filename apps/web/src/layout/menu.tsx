@@ -1,6 +1,9 @@
 import {
+  AccountBookOutlined,
   ApartmentOutlined,
   AuditOutlined,
+  BarChartOutlined,
+  CloudUploadOutlined,
   ControlOutlined,
   ExperimentOutlined,
   HomeOutlined,
@@ -68,6 +71,27 @@ export const MENU: readonly MenuEntry[] = [
     icon: <LogoutOutlined />,
     labelKey: 'menu.exits',
     permission: 'registry:read',
+  },
+  {
+    key: 'assistanceReport',
+    path: '/assistance/report',
+    icon: <BarChartOutlined />,
+    labelKey: 'menu.assistanceReport',
+    permission: 'assistance:read',
+  },
+  {
+    key: 'ledger',
+    path: '/assistance/ledger',
+    icon: <AccountBookOutlined />,
+    labelKey: 'menu.ledger',
+    permission: 'assistance:read',
+  },
+  {
+    key: 'ledgerImport',
+    path: '/assistance/import',
+    icon: <CloudUploadOutlined />,
+    labelKey: 'menu.ledgerImport',
+    permission: 'assistance:pay',
   },
   {
     key: 'policy',

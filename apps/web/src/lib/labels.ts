@@ -33,6 +33,8 @@ const ENTITIES: readonly Entity[] = [
   'duplicate_candidate',
   'upload',
   'household_export',
+  'ledger_entry',
+  'ledger_export',
 ];
 
 export function entityLabel(t: TFunction, entity: string): string {

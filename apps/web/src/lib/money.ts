@@ -39,3 +39,32 @@ export function formatFen(fen: number, language: Language): string {
   const cents = String(abs % 100).padStart(2, '0');
   return language === 'zh-CN' ? `${sign}${yuan}.${cents}元` : `${sign}¥${yuan}.${cents}`;
 }
+
+/** Digits of a non-negative integer with thousands separators: 12,332. */
+const grouped = (n: number) => n.toLocaleString('en-US');
+
+/** 1,234.56: yuan without a unit, for a column whose title carries it (金额（元）). */
+export function formatYuan(fen: number): string {
+  if (!Number.isSafeInteger(fen)) return String(fen);
+  const sign = fen < 0 ? '-' : '';
+  const abs = Math.abs(fen);
+  return `${sign}${grouped(Math.trunc(abs / 100))}.${String(abs % 100).padStart(2, '0')}`;
+}
+
+/**
+ * 53.58: ten-thousands of yuan (万元) to two decimals, as the reports give amounts
+ * (53,580,000 fen → 53.58); half a hundred yuan rounds away from zero, in integers throughout.
+ */
+export function formatWan(fen: number): string {
+  if (!Number.isSafeInteger(fen)) return String(fen);
+  const sign = fen < 0 ? '-' : '';
+  // 1 万元 = 1,000,000 fen: hundredths of 万元 are 10,000 fen.
+  const hundredths = Math.round(Math.abs(fen) / 10_000);
+  const text = `${grouped(Math.trunc(hundredths / 100))}.${String(hundredths % 100).padStart(2, '0')}`;
+  return hundredths === 0 ? text : `${sign}${text}`;
+}
+
+/** 万元 as a number (two decimals), for a chart's axis. */
+export function fenToWan(fen: number): number {
+  return Math.round(fen / 10_000) / 100;
+}

@@ -56,11 +56,13 @@ interface Props<R extends ImportJobResult> {
   /** Queues the real import of the previewed upload; `search` is the address with what was kept. */
   commit: (result: R, search: URLSearchParams) => Promise<{ jobId: string }>;
   /** After the real import succeeded: the lists that show its rows are asked again. */
-  onImported: () => void;
+  onImported: () => unknown;
   /** Under a finished import, before “import another file”: where to see what was imported. */
   doneAction: ReactNode;
   /** Under a failed job: what the file may be and what to do. */
   failedHint: string;
+  /** Beside the file's name once it is uploaded: the options kept in the address, say. */
+  details?: (search: URLSearchParams) => string | undefined;
 }
 
 /**
@@ -87,7 +89,7 @@ export function ImportFlow<R extends ImportJobResult>(props: Props<R>) {
   const importDone = imported.data?.status === 'succeeded';
   const { onImported } = props;
   useEffect(() => {
-    if (importDone) onImported();
+    if (importDone) void onImported();
   }, [importDone, onImported]);
 
   const restart = () => {
@@ -120,6 +122,7 @@ export function ImportFlow<R extends ImportJobResult>(props: Props<R>) {
       ? ('error' as const)
       : undefined;
   const shownName = importResult?.filename ?? previewResult?.filename ?? filename;
+  const details = props.details?.(search);
 
   const reupload = (
     <Button icon={<ReloadOutlined />} onClick={restart} data-testid="import-reupload">
@@ -257,6 +260,7 @@ export function ImportFlow<R extends ImportJobResult>(props: Props<R>) {
         {shownName && current > 0 ? (
           <Typography.Paragraph type="secondary" data-testid="import-filename">
             {t('importFlow.file', { name: shownName })}
+            {details ? <span className="import-details">{details}</span> : null}
           </Typography.Paragraph>
         ) : null}
         {body}
