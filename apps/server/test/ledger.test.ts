@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { permissionsOf, XLSX_MEDIA_TYPE } from '@niangjia/contracts';
 import { sql } from '@niangjia/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -423,5 +424,21 @@ describe('the yearly assistance report', () => {
       headers: { cookie: mutual },
     });
     expect(refused.statusCode).toBe(403);
+  });
+});
+
+describe('a ledger written by another program', () => {
+  it('reads a workbook from openpyxl (sheets before the workbook part, floating-point amounts, date cells)', async () => {
+    const file = join(import.meta.dirname, 'fixtures/ledger-openpyxl.xlsx');
+    const report = await importLedger(file, run, { today });
+    expect(report).toMatchObject({ imported: 4, unchanged: 0, rejected: 0, peopleCreated: 2 });
+    // The extra column 序号 is reported once, as a warning.
+    expect(report.warnings).toEqual([expect.objectContaining({ column: '序号' })]);
+    const years = await run((ctx) => assistanceReport(ctx, { from: 2009, to: 2010, org: '640104' }));
+    expect(years.rows).toEqual([
+      { year: 2009, personTimes: 2, amountFen: 46_390 + 123_456 },
+      { year: 2010, personTimes: 2, amountFen: 20_000 + 10 },
+    ]);
+    expect((await importLedger(file, run, { today })).unchanged).toBe(4);
   });
 });

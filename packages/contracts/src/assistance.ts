@@ -232,7 +232,8 @@ export const CreateProgram = z
     endsOn: CalendarDateText,
     fundSources: z.array(FundSourceCode).min(1).max(4),
     eligibleStatuses: z.array(ArchiveStatusCode).max(10).default(['archived']).meta({
-      description: 'Archive statuses that qualify (default: archived, "archive first, then aid"); empty: no archive needed',
+      description:
+        'Archive statuses that qualify (default: archived, "archive first, then aid"); empty: no archive needed',
     }),
     eligibleCategories: z.array(ArchiveCategoryCode).max(10).default([]).meta({
       description: 'Archive categories that qualify; empty: any',
@@ -259,7 +260,9 @@ export const ProgramView = z
     defaultAmountFen: z.number().int().nullable(),
     publicityWorkingDays: z.number().int(),
     counts: z.record(z.string(), z.number().int()).meta({ description: 'Grants by status' }),
-    amounts: z.record(z.string(), z.number().int()).meta({ description: 'Amount of the grants by status (fen)' }),
+    amounts: z
+      .record(z.string(), z.number().int())
+      .meta({ description: 'Amount of the grants by status (fen)' }),
   })
   .meta({ id: 'ProgramView' });
 export type ProgramView = z.infer<typeof ProgramView>;

@@ -990,7 +990,10 @@ export const grants = pgTable(
       'grants_status_check',
       sql`${t.status} in ('proposed','approved','objected','paid','rejected','cancelled')`,
     ),
-    check('grants_amount_check', sql`${t.amountFen} > 0 and (${t.capFen} is null or ${t.amountFen} <= ${t.capFen})`),
+    check(
+      'grants_amount_check',
+      sql`${t.amountFen} > 0 and (${t.capFen} is null or ${t.amountFen} <= ${t.capFen})`,
+    ),
     check('grants_approvals_check', sql`${t.approvalsNeeded} in (1, 2)`),
   ],
 );

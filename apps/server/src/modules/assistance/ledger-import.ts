@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import type { ImportProblem, LedgerImportResult } from '@niangjia/contracts';
 import { bulkInsert, isUniqueViolation, sql } from '@niangjia/db';
 import { maskResidentId, residentIdFacts } from '@niangjia/domain';
@@ -128,7 +127,7 @@ export async function importLedger(
 
   let batch: RowIn[] = [];
   let read = 0;
-  for await (const event of readWorkbook(createReadStream(file), [LEDGER_PAYMENTS], { today })) {
+  for await (const event of readWorkbook(file, [LEDGER_PAYMENTS], { today })) {
     if (event.type === 'issue') {
       (event.severity === 'error' ? report.errors : report.warnings).push({
         sheet: event.sheet,

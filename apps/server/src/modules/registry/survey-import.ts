@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import type { CreateHousehold } from '@niangjia/contracts';
 import { bulkInsert, isUniqueViolation, sql } from '@niangjia/db';
 import { maskResidentId, residentIdFacts } from '@niangjia/domain';
@@ -1022,7 +1021,6 @@ export async function importSurvey(
   // One pass when the households sheet comes first (the template's and every export's order); a
   // file with the members first is read a second time for them.
   const passes = async (pass: 1 | 2) => {
-    const stream = createReadStream(file);
     const sheets = pass === 1 ? [SURVEY_HOUSEHOLDS, SURVEY_MEMBERS] : [SURVEY_MEMBERS];
     const rows = { 家庭: 0, 家庭成员: 0 };
     const progress = async (sheet: ImportProgress['sheet']) => {
@@ -1033,7 +1031,7 @@ export async function importSurvey(
           fraction: Math.min(0.99, (done.rows + 1) / totalRows),
         });
     };
-    for await (const event of readWorkbook(stream, sheets, { today })) {
+    for await (const event of readWorkbook(file, sheets, { today })) {
       const sheet = event.sheet === SURVEY_HOUSEHOLDS.name ? '家庭' : '家庭成员';
       if (sheet === '家庭成员' && !householdsRead) {
         // Members before their households: left for the second pass, issues and all.

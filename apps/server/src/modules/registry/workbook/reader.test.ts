@@ -5,7 +5,14 @@ import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { creditCode, residentId, sampleHousehold } from './generate';
 import { type CellIssue, readAll, readWorkbook, type SheetIssue } from './reader';
-import { normaliseHeader, SURVEY_HOUSEHOLDS, SURVEY_MEMBERS, SURVEY_WORKBOOK } from './sheet-spec';
+import { sheetNamesOf } from './sheet-names';
+import {
+  defineSheet,
+  normaliseHeader,
+  SURVEY_HOUSEHOLDS,
+  SURVEY_MEMBERS,
+  SURVEY_WORKBOOK,
+} from './sheet-spec';
 import { buildXlsx, excelDate, type Formatted, formatted, scratchDir } from './test-workbooks';
 import { writeWorkbook } from './writer';
 
@@ -566,5 +573,25 @@ describe('readWorkbook: streaming', () => {
 
   it('passes on an error of the source itself', async () => {
     await expect(read(scratch.path('no-such-file.xlsx'))).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+});
+
+describe('a workbook whose sheets come before its workbook part (openpyxl)', () => {
+  const fixture = new URL('../../../../test/fixtures/ledger-openpyxl.xlsx', import.meta.url).pathname;
+  const LEDGER = defineSheet('发放记录', [
+    { header: '身份证号', key: 'idNumber', required: true, kind: 'idNumber' },
+    { header: '金额', key: 'amountFen', required: true, kind: 'money' },
+  ]);
+
+  it('finds the sheets by name from the zip directory', async () => {
+    expect(await sheetNamesOf(fixture)).toEqual(new Map([[1, '发放记录']]));
+    const read = await readAll(fixture, [LEDGER]);
+    expect(read.issues.filter((i) => i.severity === 'error')).toEqual([]);
+    expect(read.rows.map((r) => r.values.amountFen)).toEqual([46_390, 20_000, 123_456, 10]);
+  });
+
+  it('as a stream, meets only what exceljs names the sheet ("Sheet1"): the reason to give a path', async () => {
+    const read = await readAll(createReadStream(fixture), [LEDGER]);
+    expect(read.issues).toEqual([expect.objectContaining({ code: 'missing_sheet' })]);
   });
 });

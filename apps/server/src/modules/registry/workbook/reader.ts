@@ -29,6 +29,7 @@ import { PassThrough, Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import ExcelJS from 'exceljs';
 import { type AppError, badRequest } from '../../../http/errors';
+import { sheetNamesOf } from './sheet-names';
 import { normaliseHeader, type SheetSpec, type SheetValues } from './sheet-spec';
 import { type CellInput, type ParseContext, parseCell } from './values';
 
@@ -276,6 +277,8 @@ interface WorkbookReaderInternals {
 }
 interface WorksheetReaderInternals {
   name: string;
+  /** N of its part xl/worksheets/sheetN.xml (exceljs gives it as text). */
+  id: number | string;
 }
 
 /** The private steps of exceljs 4.4.0's WorkbookReader that `repairDecoding` wraps. */
@@ -490,12 +493,17 @@ const macrotask = () => new Promise<void>((resolve) => setImmediate(resolve));
  * of shared strings (a workbook's distinct texts). Stopping early (break) destroys the source.
  * A file that is not a workbook, or is damaged or cut short, throws AppError validation_failed
  * (400) with the reason in Chinese; an error of the source itself (a missing file) is thrown as is.
+ * Give a file's path rather than a stream of it: only then are the sheets found by name whatever
+ * the order of the parts in the zip (sheetNamesOf).
  */
 export async function* readWorkbook<const Specs extends readonly SheetSpec[]>(
   source: string | NodeJS.ReadableStream,
   specs: Specs,
   options: ReadOptions = {},
 ): AsyncGenerator<WorkbookEvent<Specs>, void, undefined> {
+  // A file's sheet names are read first, from its directory: the streaming reader knows them only
+  // when the workbook part comes before the sheets (a stream is read as it comes).
+  const names = typeof source === 'string' ? await sheetNamesOf(source) : new Map<number, string>();
   const input = openInput(source);
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(input.stream, {
     entries: 'ignore',
@@ -510,7 +518,8 @@ export async function* readWorkbook<const Specs extends readonly SheetSpec[]>(
   let finished = false;
   try {
     for await (const worksheet of guarded(reader, input.failure)) {
-      const name = (worksheet as unknown as WorksheetReaderInternals).name.trim();
+      const part = worksheet as unknown as WorksheetReaderInternals;
+      const name = (names.get(Number(part.id)) ?? part.name).trim();
       const spec = specs.find((s) => s.name === name);
       if (!spec || seen.has(spec.name)) {
         // exceljs drains an unread sheet itself, but one it parked in a temporary file would stay
