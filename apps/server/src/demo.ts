@@ -1,4 +1,4 @@
-import type { OrgLevel, Role } from '@niangjia/contracts';
+import type { OrgLevel, Role, SetFund } from '@niangjia/contracts';
 import { type Database, sql } from '@niangjia/db';
 import { type CalendarDate, todayInShanghai } from '@niangjia/domain';
 import type { Config } from './config';
@@ -6,6 +6,8 @@ import { CASEWORKER, DEMO_SEED, generateHistory, MANAGER } from './demo/history'
 import { generateLedger } from './demo/ledger';
 import { demoPolicy } from './demo/policy';
 import { type ScopedRun, writeHistory, writeLedger } from './demo/write';
+import type { Ctx } from './http/context';
+import { setFund } from './modules/assistance/funds';
 import { hashPassword } from './modules/identity/passwords';
 import { createUser } from './modules/identity/users';
 import { createOrg } from './modules/orgs/service';
@@ -118,7 +120,25 @@ export async function runDemo(
   for (const u of DEMO_USERS) print(`  ${u.username.padEnd(15)} ${u.role}`);
   const households = options.households === false ? null : await demoHouseholds(db, run, options);
   if (options.households !== false && options.ledger !== false) await demoLedger(db, run, options);
+  if (options.households !== false && (await run((ctx) => demoFunds(ctx, options.asOf ?? todayInShanghai()))))
+    print('Demo funds: budgets of the four fund sources of 640104 for this year (illustrative).');
   return { ...result, households };
+}
+
+/** This year's budgets of 兴庆区's four fund sources (illustrative), once: when it has no fund. */
+async function demoFunds(ctx: Ctx, asOf: CalendarDate): Promise<boolean> {
+  const any = await ctx.tx.selectFrom('funds').select('id').limit(1).executeTakeFirst();
+  if (any) return false;
+  const year = Number(asOf.slice(0, 4));
+  const budgets: [SetFund['source'], number][] = [
+    ['central_finance', 20_000_000],
+    ['local_finance', 30_000_000],
+    ['union_dues', 50_000_000],
+    ['donation', 10_000_000],
+  ];
+  for (const [source, budgetFen] of budgets)
+    await setFund(ctx, { org: DEMO_DISTRICT, source, year, budgetFen, note: '演示数据（示例预算）' });
+  return true;
 }
 
 /**
