@@ -1,11 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { checkCharacter } from '@niangjia/domain';
 import ExcelJS from 'exceljs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hasChromium, launch, type Server, screenshot, startServer } from './harness';
+import { hasChromium, launch, type Server, screenshot, shots, startServer } from './harness';
 
 /**
  * Assistance (帮扶救助) as a district's manager uses it: the yearly statistics of the founding
@@ -57,6 +57,13 @@ async function ledgerWorkbook(file: string): Promise<string> {
   sheet.getColumn(1).numFmt = '@';
   await workbook.xlsx.writeFile(file);
   return file;
+}
+
+/** What the screen shows (not the whole page): a long list's first lines. */
+async function view(page: Page, name: string): Promise<void> {
+  mkdirSync(shots, { recursive: true });
+  await page.mouse.move(0, 0);
+  await page.screenshot({ path: join(shots, `${name}.png`) });
 }
 
 async function sheetRows(file: string): Promise<Record<string, unknown[][]>> {
@@ -197,6 +204,7 @@ describe.skipIf(!hasChromium && !ci)('browser journey: assistance statistics, le
     expect(await cells.nth(2).textContent()).toMatch(/^\d{6}\*{8}\d{3}[\dX]$/);
     // The name leads to the person's page.
     expect(await cells.nth(1).locator('a').getAttribute('href')).toMatch(/^\/people\/[0-9a-f-]{36}$/);
+    await view(manager, 'assistance-03-ledger');
     await manager.getByTestId('ledger-load-more').click();
     await expect.poll(() => rows.count()).toBe(200);
 
@@ -217,8 +225,7 @@ describe.skipIf(!hasChromium && !ci)('browser journey: assistance statistics, le
     expect(
       await manager.getByTestId('ledger-filters').locator('.ant-picker input').first().inputValue(),
     ).toBe('2014-01-01');
-    await manager.mouse.move(0, 0);
-    await screenshot(manager, 'assistance-03-ledger');
+    await view(manager, 'assistance-04-ledger-filtered');
 
     // The export takes the same filters (whole ID numbers: a manager may read them).
     const [request, download] = await Promise.all([
@@ -262,7 +269,7 @@ describe.skipIf(!hasChromium && !ci)('browser journey: assistance statistics, le
     await manager.locator('.ant-select-item-option', { hasText: '640104001' }).click();
     expect(await manager.getByTestId('ledger-import-org').textContent()).toContain('兴庆区环卫服务中心工会');
     await manager.mouse.move(0, 0);
-    await screenshot(manager, 'assistance-04-import-upload');
+    await screenshot(manager, 'assistance-05-import-upload');
 
     await manager
       .getByTestId('import-dropzone')
@@ -284,7 +291,7 @@ describe.skipIf(!hasChromium && !ci)('browser journey: assistance statistics, le
     // The whole number is never shown back.
     expect(await manager.getByTestId('import-problems').textContent()).not.toContain(wrong);
     await manager.mouse.move(0, 0);
-    await screenshot(manager, 'assistance-05-import-preview');
+    await screenshot(manager, 'assistance-06-import-preview');
 
     await manager.getByTestId('import-commit').click();
     await manager.getByTestId('import-done').waitFor();
@@ -292,7 +299,7 @@ describe.skipIf(!hasChromium && !ci)('browser journey: assistance statistics, le
     expect(await stat(manager, 'import-people-created')).toBe('2');
     expect(await manager.locator('.ant-steps-item-finish').count()).toBe(3);
     await manager.mouse.move(0, 0);
-    await screenshot(manager, 'assistance-06-import-done');
+    await screenshot(manager, 'assistance-07-import-done');
 
     // The newest lines of the ledger are the two just booked, to the chosen organisation.
     await manager.getByTestId('import-to-list').click();
@@ -316,6 +323,7 @@ describe.skipIf(!hasChromium && !ci)('browser journey: assistance statistics, le
           '兴庆区环卫服务中心工会',
         ]),
       ]);
+    await view(manager, 'assistance-08-ledger-imported');
   });
 
   it('shows the ledger without export or import to whoever may only read it', async () => {
@@ -338,7 +346,7 @@ describe.skipIf(!hasChromium && !ci)('browser journey: assistance statistics, le
       .poll(() => manager.getByTestId('report-growth').textContent())
       .toBe('2014 against 2009: person-times up 131.3 %, amount up 50.3 %');
     await manager.mouse.move(0, 0);
-    await screenshot(manager, 'assistance-07-report-en');
+    await screenshot(manager, 'assistance-09-report-en');
     await manager.evaluate(() => localStorage.setItem('niangjia.lang', 'zh-CN'));
   });
 });

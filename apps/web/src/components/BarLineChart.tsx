@@ -1,7 +1,11 @@
 /**
  * Bars on the left axis and a line on the right one over the same categories (person-times and
  * amounts per year, say): Apache ECharts, only the parts used (ADR 0016), a sibling of BarChart.
- * Sized by its container; redrawn when the data change, and fitted to the paper when printed.
+ * Sized by its container; redrawn when the data change.
+ *
+ * A canvas keeps the size it was drawn at, and a browser lays out the printed page without telling
+ * the page in time to redraw: with `print`, a second chart is drawn at that size for paper only
+ * (shown instead of the first by print CSS, styles.css), its text as large as on screen.
  */
 import { BarChart as EBarChart, LineChart as ELineChart } from 'echarts/charts';
 import { GridComponent, LegendComponent, TooltipComponent } from 'echarts/components';
@@ -34,29 +38,40 @@ export function BarLineChart({
   bar,
   line,
   height = 300,
+  print,
   testId,
 }: {
   categories: string[];
   bar: AxisSeries;
   line: AxisSeries;
   height?: number;
+  /** The size on paper, in CSS pixels (A4 portrait inside 12 mm margins is about 700 wide). */
+  print?: { width: number; height: number };
   testId?: string;
 }) {
   const ref = useRef<HTMLDivElement>(null);
+  const printRef = useRef<HTMLDivElement>(null);
+  const printWidth = print?.width;
+  const printHeight = print?.height;
   useEffect(() => {
     if (!ref.current) return;
     const chart = echarts.init(ref.current);
+    const paper =
+      printRef.current && printWidth && printHeight
+        ? echarts.init(printRef.current, undefined, { width: printWidth, height: printHeight })
+        : undefined;
     const show = (s: AxisSeries) => (value: number) => (s.format ? s.format(value) : String(value));
     const axis = (s: AxisSeries, position: 'left' | 'right') => ({
       type: 'value',
       name: s.unit,
       position,
-      nameTextStyle: { color: '#595959' },
+      // Over the axis, towards the inside: a long name is not cut at the chart's edge.
+      nameTextStyle: { color: '#595959', align: position },
       axisLabel: { color: '#595959' },
       // One set of grid lines is enough: the bars' axis draws them.
       splitLine: { show: position === 'left' },
     });
-    chart.setOption({
+    const option = {
       color: [bar.color, line.color],
       tooltip: {
         trigger: 'axis',
@@ -113,21 +128,27 @@ export function BarLineChart({
           },
         },
       ],
-    });
+    };
+    chart.setOption(option);
+    // On paper nothing moves: no animation, so the chart is whole whenever printing starts.
+    paper?.setOption({ ...option, animation: false });
     const resize = () => chart.resize();
-    // The printed page is narrower than the screen: fit the chart to it, and back afterwards.
-    const print = window.matchMedia('print');
     window.addEventListener('resize', resize);
-    window.addEventListener('beforeprint', resize);
-    window.addEventListener('afterprint', resize);
-    print.addEventListener('change', resize);
     return () => {
       window.removeEventListener('resize', resize);
-      window.removeEventListener('beforeprint', resize);
-      window.removeEventListener('afterprint', resize);
-      print.removeEventListener('change', resize);
       chart.dispose();
+      paper?.dispose();
     };
-  }, [categories, bar, line]);
-  return <div ref={ref} className="bar-line-chart" style={{ width: '100%', height }} data-testid={testId} />;
+  }, [categories, bar, line, printWidth, printHeight]);
+  return (
+    <>
+      <div
+        ref={ref}
+        className={print ? 'chart-screen' : undefined}
+        style={{ width: '100%', height }}
+        data-testid={testId}
+      />
+      {print ? <div ref={printRef} className="chart-paper" aria-hidden /> : null}
+    </>
+  );
 }

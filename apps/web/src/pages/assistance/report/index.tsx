@@ -48,6 +48,8 @@ const FIRST_YEAR = 1990;
 const FOUNDING = [2009, 2014] as const;
 
 const count = (n: number) => n.toLocaleString('en-US');
+/** Figures keep to one line (their cells only: the headers above them may wrap). */
+const numeric = () => ({ className: 'money' });
 const thisYear = () => Number(todayDate().slice(0, 4));
 
 /** A year of the address, when it is one the report accepts. */
@@ -121,17 +123,18 @@ function Pivot({
           title: t('assistanceReport.personTimes'),
           key: `${code}-p`,
           align: 'right' as const,
-          className: 'money',
+          onCell: numeric,
           render: (_: unknown, row: PivotRow) => {
             const cell = row.cells[code];
             return cell ? count(cell.personTimes) : none;
           },
         },
         {
-          title: t('assistanceReport.amountWan'),
+          // Short under each code: the pivot's heading gives the unit (人次 / 万元).
+          title: t('assistanceReport.wan'),
           key: `${code}-a`,
           align: 'right' as const,
-          className: 'money',
+          onCell: numeric,
           render: (_: unknown, row: PivotRow) => {
             const cell = row.cells[code];
             return cell ? formatWan(cell.amountFen) : none;
@@ -245,7 +248,7 @@ export default function AssistanceReportPage() {
       title: t('assistanceReport.personTimes'),
       dataIndex: 'personTimes',
       align: 'right',
-      className: 'money',
+      onCell: numeric,
       width: '35%',
       render: count,
     },
@@ -253,7 +256,7 @@ export default function AssistanceReportPage() {
       title: t('assistanceReport.amountWan'),
       dataIndex: 'amountFen',
       align: 'right',
-      className: 'money',
+      onCell: numeric,
       width: '35%',
       render: formatWan,
     },
@@ -368,7 +371,7 @@ export default function AssistanceReportPage() {
             <Col xs={12} lg={6}>
               <Card size="small">
                 <Statistic
-                  title={`${t('assistanceReport.growthPersonTimes')}（${t('assistanceReport.growthHint', { first, last: lastRow })}）`}
+                  title={t('assistanceReport.growthPersonTimes', { first, last: lastRow })}
                   value={hasGrowth ? signed(data.growth.personTimes) : t('common.none')}
                   prefix={hasGrowth ? trend(data.growth.personTimes) : null}
                   data-testid="report-growth-persons"
@@ -378,7 +381,7 @@ export default function AssistanceReportPage() {
             <Col xs={12} lg={6}>
               <Card size="small">
                 <Statistic
-                  title={`${t('assistanceReport.growthAmount')}（${t('assistanceReport.growthHint', { first, last: lastRow })}）`}
+                  title={t('assistanceReport.growthAmount', { first, last: lastRow })}
                   value={hasGrowth ? signed(data.growth.amount) : t('common.none')}
                   prefix={hasGrowth ? trend(data.growth.amount) : null}
                   data-testid="report-growth-amount"
@@ -441,6 +444,7 @@ export default function AssistanceReportPage() {
                     bar={chart.bar}
                     line={chart.line}
                     height={360}
+                    print={{ width: 680, height: 300 }}
                     testId="report-chart"
                   />
                 ) : null}
