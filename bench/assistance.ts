@@ -230,7 +230,7 @@ export const assistanceBench: Benchmark = {
             await c.query<{ name: string; setting: string; unit: string | null }>(
               "select name, setting, unit from pg_settings where name in ('shared_buffers','work_mem','max_parallel_workers_per_gather','autovacuum','jit')",
             )
-          ).rows.map((r) => [r.name, `${r.setting}${r.unit ?? ''}`]),
+          ).rows.map((r) => [r.name, r.unit ? `${r.setting} × ${r.unit}` : r.setting]),
         ),
       );
       const markdown = [
