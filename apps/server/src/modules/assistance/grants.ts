@@ -514,7 +514,11 @@ export async function approveAll(ctx: Ctx, programId: string): Promise<ApproveAl
     const step = approvalStep(g, ctx.actor.userId);
     if (typeof step !== 'string') result.refused.push({ grantId: g.id, reason: step.code });
     else if (step === 'first') firsts.push(g.id);
-    else finals.set(g.fund_id, [...(finals.get(g.fund_id) ?? []), { id: g.id, amount: g.amount_fen }]);
+    else {
+      const ofFund = finals.get(g.fund_id) ?? [];
+      ofFund.push({ id: g.id, amount: g.amount_fen });
+      finals.set(g.fund_id, ofFund);
+    }
   }
   const today = todayInShanghai();
   if (firsts.length) {
