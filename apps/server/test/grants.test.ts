@@ -378,5 +378,7 @@ describe(`batch proposals on ${backend}`, () => {
     ).json();
     expect(list.total).toBe(deepArchived.n);
     expect(list.items[0].idNumberMasked).toMatch(/\*/);
+    // The publicity list names each person's own union, not the district that runs the program.
+    expect(list.items[0]).toMatchObject({ org: '640104', householdOrg: '640104001' });
   });
 });

@@ -326,6 +326,9 @@ export const GrantView = z
     personName: z.string(),
     idNumberMasked: z.string(),
     householdId: z.uuid().nullable(),
+    /** The union the household belongs to (the grant's `org` is the one that runs and pays it). */
+    householdOrg: OrgCode.nullable(),
+    householdOrgName: z.string().nullable(),
     amountFen: z.number().int(),
     capFen: z.number().int().nullable(),
     basis: z.record(z.string(), z.unknown()),

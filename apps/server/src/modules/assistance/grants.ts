@@ -814,6 +814,8 @@ function grantRows(ctx: Ctx) {
     .innerJoin('funds as f', 'f.id', 'g.fund_id')
     .innerJoin('people as pe', 'pe.id', 'g.person_id')
     .innerJoin('orgs as o', 'o.id', 'g.org_id')
+    .leftJoin('households as h', 'h.id', 'g.household_id')
+    .leftJoin('orgs as ho', 'ho.id', 'h.org_id')
     .leftJoin('ledger_entries as l', (join) =>
       join
         .onRef('l.grant_id', '=', 'g.id')
@@ -833,6 +835,8 @@ function grantRows(ctx: Ctx) {
       'pe.bank_card',
       'o.code as org_code',
       'o.name as org_name',
+      'ho.code as household_org_code',
+      'ho.name as household_org_name',
       'l.id as line_id',
       'l.method as line_method',
       'l.paid_by as line_paid_by',
@@ -854,6 +858,8 @@ function view(r: GrantRow): GrantView {
     personName: r.person_name,
     idNumberMasked: maskResidentId(r.id_number),
     householdId: r.household_id,
+    householdOrg: r.household_org_code,
+    householdOrgName: r.household_org_name,
     amountFen: r.amount_fen,
     capFen: r.cap_fen,
     basis: (typeof r.basis === 'string' ? JSON.parse(r.basis) : r.basis) as Record<string, unknown>,
