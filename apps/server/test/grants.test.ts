@@ -274,6 +274,14 @@ describe(`payments on ${backend}`, () => {
     const paid = await api(second, 'POST', `/assistance/grants/${id}/pay`, { method: 'cash' });
     expect(paid.statusCode, paid.body).toBe(200);
     expect(paid.json()).toMatchObject({ status: 'paid', payment: { method: 'cash', paidBy: '刘副主任' } });
+    // In kind: the receipt lists what was given.
+    const goods = await approved((await household('archived', 'deep')).personId);
+    const given = await api(second, 'POST', `/assistance/grants/${goods}/pay`, {
+      method: 'in_kind',
+      inKindItems: '大米 10 kg，食用油 5 L',
+    });
+    expect(given.json().payment).toMatchObject({ method: 'in_kind', inKindItems: '大米 10 kg，食用油 5 L' });
+    expect(paid.json().payment.inKindItems).toBeNull();
     const twice = await api(second, 'POST', `/assistance/grants/${id}/pay`, { method: 'cash' });
     expect(twice.statusCode).toBe(409);
     expect(twice.json().error.details.code).toBe('already_paid');

@@ -352,6 +352,8 @@ export const GrantView = z
         paidBy: z.string().nullable(),
         paidOn: CalendarDateText,
         bankCardMasked: z.string().nullable(),
+        /** In kind: what was given (the receipt lists it). */
+        inKindItems: z.string().nullable(),
       })
       .nullable(),
   })

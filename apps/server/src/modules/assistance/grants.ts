@@ -841,6 +841,7 @@ function grantRows(ctx: Ctx) {
       'l.method as line_method',
       'l.paid_by as line_paid_by',
       'l.paid_on as line_paid_on',
+      'l.reason as line_reason',
     ]);
 }
 
@@ -884,6 +885,7 @@ function view(r: GrantRow): GrantView {
             paidBy: r.line_paid_by,
             paidOn: r.line_paid_on,
             bankCardMasked: r.line_method === 'bank_card' && r.bank_card ? maskBankCard(r.bank_card) : null,
+            inKindItems: r.line_method === 'in_kind' ? r.line_reason : null,
           }
         : null,
   };
