@@ -307,8 +307,12 @@ describe('merge and dismiss', () => {
     expect(refs.rows.map((r) => r.ref)).toEqual([
       'duplicate_candidates.person_a',
       'duplicate_candidates.person_b',
+      'grants.person_id',
       'household_members.person_id',
       'households.head_person_id',
+      // Never moved: the ledger is appended to only; the kept person's timeline reads these lines
+      // through merged_into (assistance/timeline.ts).
+      'ledger_entries.person_id',
       'people.merged_into',
     ]);
   });
@@ -334,6 +338,85 @@ describe('merge and dismiss', () => {
     expect((await detail(closed.id)).members.map((m) => m.id)).toEqual([inOpen]);
     const person = (await get(`/api/v1/people/${inOpen}`)).json() as PersonDetail;
     expect(person.households.map((h) => h.householdId).sort()).toEqual([closed.id, open.id].sort());
+  });
+
+  it('moves grants to the kept record; the merged record’s ledger lines stay, and show on the kept one', async () => {
+    const old = await household({ idNumber: residentId('640104', '1961-06-16', 771), name: '陈立' });
+    await exit(old.archiveId);
+    const now = await household({ idNumber: residentId('640104', '1961-06-16', 773), name: '陈立' });
+    const [merged, kept] = [(await detail(old.id)).head.id, (await detail(now.id)).head.id];
+    const xq = await t.db.kysely
+      .selectFrom('orgs')
+      .select('id')
+      .where('code', '=', '640104')
+      .executeTakeFirstOrThrow();
+    const fund = await t.db.kysely
+      .insertInto('funds')
+      .values({ org_id: xq.id, source: 'donation', year: 2014, budget_fen: 1_000_000 })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const program = await t.db.kysely
+      .insertInto('programs')
+      .values({
+        org_id: xq.id,
+        name: '2014年送温暖',
+        aid_type: 'festival',
+        starts_on: '2014-01-01',
+        ends_on: '2014-12-31',
+        fund_sources: ['donation'],
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const grant = await t.db.kysely
+      .insertInto('grants')
+      .values({
+        program_id: program.id,
+        org_id: xq.id,
+        person_id: merged,
+        amount_fen: 30_000,
+        basis: '{}',
+        fund_id: fund.id,
+        approvals_needed: 1,
+        proposed_by_name: '马主任',
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await t.db.kysely
+      .insertInto('ledger_entries')
+      .values({
+        org_id: xq.id,
+        person_id: merged,
+        aid_type: 'living',
+        fund_source: 'donation',
+        amount_fen: 80_000,
+        paid_on: '2012-05-05',
+        program_name: '2012年生活救助',
+        origin: 'import',
+        content_key: 'merge-test',
+      })
+      .execute();
+    const c = pairOf(await queue(), merged, kept) as DuplicateCandidate;
+    const res = await post(`/api/v1/registry/duplicates/${c.id}/merge`, { keep: kept }, manager);
+    expect(res.statusCode, res.body).toBe(200);
+    const moved = await t.db.kysely
+      .selectFrom('grants')
+      .select('person_id')
+      .where('id', '=', grant.id)
+      .executeTakeFirstOrThrow();
+    expect(moved.person_id).toBe(kept);
+    const line = await t.db.kysely
+      .selectFrom('ledger_entries')
+      .select('person_id')
+      .where('content_key', '=', 'merge-test')
+      .executeTakeFirstOrThrow();
+    expect(line.person_id).toBe(merged);
+    const person = (await get(`/api/v1/people/${kept}`)).json() as PersonDetail;
+    expect(person.timeline.filter((e) => e.kind.startsWith('aid.')).map((e) => [e.kind, e.on])).toEqual(
+      expect.arrayContaining([
+        ['aid.grant', expect.any(String)],
+        ['aid.payment', '2012-05-05'],
+      ]),
+    );
   });
 
   it('refuses to put one person twice in a household', async () => {

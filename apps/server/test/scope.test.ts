@@ -25,6 +25,9 @@ interface Ids {
   xqPersonId: string;
   xqUploadId: string;
   xqCandidateId: string;
+  xqProgramId: string;
+  xqGrantId: string;
+  xqLedgerUploadId: string;
 }
 let ids: Ids;
 const routes: { method: string; url: string; access: string }[] = [];
@@ -109,7 +112,70 @@ beforeAll(async () => {
     .values({ person_a: personA, person_b: personB, reason: 'same_phone', org_id: xq.id })
     .returning('id')
     .executeTakeFirstOrThrow();
+  // Assistance of 640104's: a fund, a program, a grant to the household's head, a payment, an upload.
+  const fund = await t.db.kysely
+    .insertInto('funds')
+    .values({ org_id: xq.id, source: 'union_dues', year: 2015, budget_fen: 1_000_000 })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const program = await t.db.kysely
+    .insertInto('programs')
+    .values({
+      org_id: xq.id,
+      name: '兴庆区2015年送温暖',
+      aid_type: 'festival',
+      starts_on: '2015-01-01',
+      ends_on: '2015-12-31',
+      fund_sources: ['union_dues'],
+      default_amount_fen: 50_000,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const grant = await t.db.kysely
+    .insertInto('grants')
+    .values({
+      program_id: program.id,
+      org_id: xq.id,
+      person_id: detail.json().head.id,
+      household_id: household.json().id,
+      amount_fen: 50_000,
+      basis: JSON.stringify({ rule: 'none' }),
+      fund_id: fund.id,
+      approvals_needed: 1,
+      proposed_by_name: '兴庆区',
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await t.db.kysely
+    .insertInto('ledger_entries')
+    .values({
+      org_id: xq.id,
+      person_id: detail.json().head.id,
+      aid_type: 'festival',
+      fund_source: 'union_dues',
+      amount_fen: 50_000,
+      paid_on: '2015-02-02',
+      program_name: '兴庆区2015年送温暖',
+      origin: 'import',
+      content_key: 'probe',
+    })
+    .execute();
+  const ledgerUpload = await t.db.kysely
+    .insertInto('uploads')
+    .values({
+      org_id: xq.id,
+      kind: 'ledger',
+      filename: 'probe.xlsx',
+      size_bytes: 1,
+      sha256: 'x',
+      content: Buffer.from('x'),
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
   ids = {
+    xqProgramId: program.id,
+    xqGrantId: grant.id,
+    xqLedgerUploadId: ledgerUpload.id,
     xqCandidateId: candidate.id,
     xqUploadId: upload.id,
     xqPersonId: detail.json().head.id,
@@ -388,6 +454,140 @@ const PROBES: Record<string, Probe> = {
   'GET /api/v1/imports/survey/template.xlsx': () => ({
     method: 'GET',
     url: '/api/v1/imports/survey/template.xlsx',
+    expect: [200],
+  }),
+  // Assistance: the outsider's lists and reports are its own scope's (empty of 640104's).
+  'GET /api/v1/households/:id/assistance': (ids) => ({
+    method: 'GET',
+    url: `/api/v1/households/${ids.xqHouseholdId}/assistance?year=2015`,
+    expect: [404],
+  }),
+  'GET /api/v1/assistance/funds': () => ({ method: 'GET', url: '/api/v1/assistance/funds', expect: [200] }),
+  'PUT /api/v1/assistance/funds': () => ({
+    method: 'PUT',
+    url: '/api/v1/assistance/funds',
+    payload: { org: '640104', source: 'union_dues', year: 2015, budgetFen: 1 },
+    expect: [404],
+  }),
+  'GET /api/v1/assistance/programs': () => ({
+    method: 'GET',
+    url: '/api/v1/assistance/programs',
+    expect: [200],
+  }),
+  'POST /api/v1/assistance/programs': () => ({
+    method: 'POST',
+    url: '/api/v1/assistance/programs',
+    payload: {
+      org: '640104',
+      name: '越权项目',
+      aidType: 'festival',
+      startsOn: '2015-01-01',
+      endsOn: '2015-12-31',
+      fundSources: ['union_dues'],
+    },
+    expect: [404],
+  }),
+  'GET /api/v1/assistance/programs/:id': (ids) => ({
+    method: 'GET',
+    url: `/api/v1/assistance/programs/${ids.xqProgramId}`,
+    expect: [404],
+  }),
+  'POST /api/v1/assistance/programs/:id/approve-all': (ids) => ({
+    method: 'POST',
+    url: `/api/v1/assistance/programs/${ids.xqProgramId}/approve-all`,
+    expect: [404],
+  }),
+  'GET /api/v1/assistance/grants': () => ({ method: 'GET', url: '/api/v1/assistance/grants', expect: [200] }),
+  'POST /api/v1/assistance/grants': (ids) => ({
+    method: 'POST',
+    url: '/api/v1/assistance/grants',
+    payload: { programId: ids.xqProgramId, personId: ids.xqPersonId },
+    expect: [404],
+  }),
+  'POST /api/v1/assistance/grants/batch': (ids) => ({
+    method: 'POST',
+    url: '/api/v1/assistance/grants/batch',
+    payload: { programId: ids.xqProgramId, filters: { org: '640104' } },
+    expect: [404],
+  }),
+  'GET /api/v1/assistance/grants/:id': (ids) => ({
+    method: 'GET',
+    url: `/api/v1/assistance/grants/${ids.xqGrantId}`,
+    expect: [404],
+  }),
+  'PUT /api/v1/assistance/grants/:id/amount': (ids) => ({
+    method: 'PUT',
+    url: `/api/v1/assistance/grants/${ids.xqGrantId}/amount`,
+    payload: { amountFen: 100 },
+    expect: [404],
+  }),
+  'POST /api/v1/assistance/grants/:id/approve': (ids) => ({
+    method: 'POST',
+    url: `/api/v1/assistance/grants/${ids.xqGrantId}/approve`,
+    payload: {},
+    expect: [404],
+  }),
+  'POST /api/v1/assistance/grants/:id/reject': (ids) => ({
+    method: 'POST',
+    url: `/api/v1/assistance/grants/${ids.xqGrantId}/reject`,
+    payload: { reason: '越权' },
+    expect: [404],
+  }),
+  'POST /api/v1/assistance/grants/:id/objection': (ids) => ({
+    method: 'POST',
+    url: `/api/v1/assistance/grants/${ids.xqGrantId}/objection`,
+    payload: { content: '越权' },
+    expect: [404],
+  }),
+  'POST /api/v1/assistance/grants/:id/objection/resolve': (ids) => ({
+    method: 'POST',
+    url: `/api/v1/assistance/grants/${ids.xqGrantId}/objection/resolve`,
+    payload: { upheld: true, resolution: '越权' },
+    expect: [404],
+  }),
+  'POST /api/v1/assistance/grants/:id/pay': (ids) => ({
+    method: 'POST',
+    url: `/api/v1/assistance/grants/${ids.xqGrantId}/pay`,
+    payload: { method: 'cash' },
+    expect: [404],
+  }),
+  'POST /api/v1/assistance/grants/:id/reverse': (ids) => ({
+    method: 'POST',
+    url: `/api/v1/assistance/grants/${ids.xqGrantId}/reverse`,
+    payload: { reason: '越权' },
+    expect: [404],
+  }),
+  'GET /api/v1/assistance/reports/yearly': () => ({
+    method: 'GET',
+    url: '/api/v1/assistance/reports/yearly?from=2015&to=2015',
+    expect: [200],
+  }),
+  'GET /api/v1/assistance/reports/yearly.xlsx': () => ({
+    method: 'GET',
+    url: '/api/v1/assistance/reports/yearly.xlsx?from=2015&to=2015',
+    expect: [200],
+  }),
+  'GET /api/v1/assistance/ledger': () => ({ method: 'GET', url: '/api/v1/assistance/ledger', expect: [200] }),
+  'GET /api/v1/exports/ledger.xlsx': () => ({
+    method: 'GET',
+    url: '/api/v1/exports/ledger.xlsx',
+    expect: [200],
+  }),
+  'POST /api/v1/imports/ledger': () => ({
+    method: 'POST',
+    url: '/api/v1/imports/ledger?filename=probe.xlsx',
+    headers: { 'content-type': 'application/octet-stream' },
+    payload: Buffer.from('not a workbook'),
+    expect: [400],
+  }),
+  'POST /api/v1/imports/ledger/:uploadId/commit': (ids) => ({
+    method: 'POST',
+    url: `/api/v1/imports/ledger/${ids.xqLedgerUploadId}/commit`,
+    expect: [404],
+  }),
+  'GET /api/v1/imports/ledger/template.xlsx': () => ({
+    method: 'GET',
+    url: '/api/v1/imports/ledger/template.xlsx',
     expect: [200],
   }),
 };

@@ -23,6 +23,13 @@ const yuan = (fen: number) => (fen / 100).toFixed(2);
  */
 export const assistanceEvents: TimelineSource = async (ctx, { personId }) => {
   const entries: TimelineEntry[] = [];
+  // Records merged into this one (duplicates) keep their ledger lines: they are this person's too.
+  const persons = [
+    personId,
+    ...(await ctx.tx.selectFrom('people').select('id').where('merged_into', '=', personId).execute()).map(
+      (p) => p.id,
+    ),
+  ];
   const grants = await ctx.tx
     .selectFrom('grants as g')
     .innerJoin('programs as p', 'p.id', 'g.program_id')
@@ -38,7 +45,7 @@ export const assistanceEvents: TimelineSource = async (ctx, { personId }) => {
       'p.name',
       'p.aid_type',
     ])
-    .where('g.person_id', '=', personId)
+    .where('g.person_id', 'in', persons)
     .execute();
   for (const g of grants) {
     const on = g.paid_on ?? g.approved_on ?? g.proposed_at.toISOString().slice(0, 10);
@@ -82,7 +89,7 @@ export const assistanceEvents: TimelineSource = async (ctx, { personId }) => {
       'l.reason',
       'o.name as org_name',
     ])
-    .where('l.person_id', '=', personId)
+    .where('l.person_id', 'in', persons)
     .where('l.grant_id', 'is', null)
     .execute();
   for (const l of lines)

@@ -438,6 +438,27 @@ export async function mergeDuplicate(ctx: Ctx, id: string, { keep }: MergeDuplic
       .execute()
   ).map((m) => m.household_id);
 
+  // Grants follow the person (one live grant per person and program: two of one program are a real
+  // double grant, to be cancelled first). Ledger lines are never changed: they stay on the merged
+  // record, and the kept person's timeline reads them through merged_into.
+  let grantsMoved: string[];
+  try {
+    grantsMoved = (
+      await ctx.tx
+        .updateTable('grants')
+        .set({ person_id: keep, updated_at: new Date() })
+        .where('person_id', '=', mergedId)
+        .returning('id')
+        .execute()
+    ).map((g) => g.id);
+  } catch (err) {
+    if (isUniqueViolation(err))
+      throw conflict('Both records have a live grant of the same program: cancel one of them first', {
+        reason: 'same_program_grants',
+      });
+    throw err;
+  }
+
   // Records merged into the merged one now point to the kept one: merged_into is never a chain.
   const earlier = await recordsMergedInto(ctx, mergedId);
   await ctx.tx
@@ -485,11 +506,12 @@ export async function mergeDuplicate(ctx: Ctx, id: string, { keep }: MergeDuplic
     entity: 'person',
     entityId: keep,
     orgId: kept.org_id,
-    before: { headOf: keptHeads, memberOf: ids(ofKept, 'member'), absorbed: [] },
+    before: { headOf: keptHeads, memberOf: ids(ofKept, 'member'), absorbed: [], grants: [] },
     after: {
       headOf: [...keptHeads, ...headOf],
       memberOf: [...ids(ofKept, 'member'), ...memberOf],
       absorbed: [mergedId, ...earlier],
+      grants: grantsMoved,
     },
   });
   await audit(ctx, {
