@@ -40,6 +40,7 @@ const ZH_REASON: Record<string, string> = {
   no_cap_parameter: '未设置救助上限参数',
   needs_input: '缺少计算上限所需的信息（自付医疗费用或就读阶段）',
   no_amount: '项目没有标准金额，需填写金额',
+  outside_program: '此人所在家庭不属于项目所属工会及其下级',
 };
 
 /** The fund a program's grant draws on: its organisation's budget of the source for its year. */
@@ -73,6 +74,8 @@ async function approvalsNeeded(ctx: Ctx, program: ProgramRow, amountFen: number)
 
 interface Candidate extends CapTarget {
   archiveStatus: string | null;
+  /** The household's organisation path (absent without a household). */
+  orgPath?: string;
 }
 
 /** Whether a household's archive qualifies for the program ("archive first, then aid"). */
@@ -97,7 +100,7 @@ function amountFor(program: ProgramRow, cap: Cap, asked: number | undefined): nu
 async function householdOf(ctx: Ctx, personId: string): Promise<Candidate | undefined> {
   const row = await ctx.tx
     .selectFrom('households as h')
-    .select(['h.id', 'h.org_id', 'h.archive_status', 'h.archive_category', 'h.head_person_id'])
+    .select(['h.id', 'h.org_id', 'h.org_path', 'h.archive_status', 'h.archive_category', 'h.head_person_id'])
     .where((eb) =>
       eb.or([
         eb('h.head_person_id', '=', personId),
@@ -121,6 +124,7 @@ async function householdOf(ctx: Ctx, personId: string): Promise<Candidate | unde
         orgId: row.org_id,
         category: row.archive_category,
         archiveStatus: row.archive_status,
+        orgPath: row.org_path,
       }
     : undefined;
 }
@@ -157,6 +161,10 @@ export async function proposeGrant(ctx: Ctx, input: ProposeGrant): Promise<Grant
     category: null,
     archiveStatus: null,
   };
+  if (candidate.orgPath !== undefined && !candidate.orgPath.startsWith(program.org_path))
+    throw refused('The household is outside the organisation that runs the program', 'outside_program', {
+      zh: '此人所在家庭不属于项目所属工会及其下级',
+    });
   if (!eligible(program, candidate))
     throw refused('The person does not qualify for this program', 'not_eligible', {
       zh: ZH_REASON.not_eligible,
@@ -224,9 +232,13 @@ export async function proposeBatch(ctx: Ctx, input: ProposeBatch): Promise<Batch
   const rows = await (
     await matchingHouseholds(ctx, {
       ...rest,
+      // The program's own area unless the filters narrow it.
+      org: rest.org ?? program.org_code,
       ...(migrant === undefined ? {} : { migrant }),
     } as Parameters<typeof matchingHouseholds>[1])
   )
+    // Households of the program's organisation and below only, whatever subtree the filters name.
+    .where(sql<boolean>`starts_with(h.org_path, ${program.org_path})`)
     .select(['h.id', 'h.org_id', 'h.head_person_id', 'h.archive_status', 'h.archive_category'])
     .execute();
   const skipped: Record<string, number> = {};

@@ -1,0 +1,65 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { householdInput } from './factories';
+import { backend, type TestApp, testApp } from './harness';
+
+let t: TestApp;
+let manager: string;
+beforeAll(async () => {
+  t = await testApp();
+  manager = await t.login('xq-manager');
+});
+afterAll(() => t?.close());
+
+const api = async (method: 'GET' | 'POST' | 'PUT', url: string, payload?: unknown) =>
+  t.app.inject({
+    method,
+    url: `/api/v1${url}`,
+    headers: { cookie: manager },
+    ...(payload === undefined ? {} : { payload }),
+  });
+
+async function archivedHousehold(orgCode: string) {
+  const res = await api('POST', '/households', householdInput(orgCode));
+  expect(res.statusCode, res.body).toBe(201);
+  await t.db.kysely
+    .updateTable('archives')
+    .set({ status: 'archived', category: 'deep', archived_on: '2014-06-01' })
+    .where('id', '=', res.json().archiveId)
+    .execute();
+  return (await api('GET', `/households/${res.json().id}`)).json().head.id as string;
+}
+
+describe(`a program's area on ${backend}`, () => {
+  it("proposes only to households of the program's organisation and below, whatever the filters say", async () => {
+    const inside = await archivedHousehold('640104001');
+    const outside = await archivedHousehold('640104002');
+    await api('PUT', '/assistance/funds', {
+      org: '640104001',
+      source: 'union_dues',
+      year: 2015,
+      budgetFen: 1_000_000,
+    });
+    const program = await api('POST', '/assistance/programs', {
+      org: '640104001',
+      name: '环卫工会2015年送温暖',
+      aidType: 'festival',
+      startsOn: '2015-01-01',
+      endsOn: '2015-12-31',
+      fundSources: ['union_dues'],
+      defaultAmountFen: 30_000,
+    });
+    expect(program.statusCode, program.body).toBe(201);
+    const id = program.json().id;
+    const refused = await api('POST', '/assistance/grants', { programId: id, personId: outside });
+    expect(refused.statusCode).toBe(409);
+    expect(refused.json().error.details.code).toBe('outside_program');
+    // The district's filter still gives only the union's households.
+    const batch = await api('POST', '/assistance/grants/batch', {
+      programId: id,
+      filters: { org: '640104' },
+    });
+    expect(batch.json()).toMatchObject({ matched: 1, proposed: 1 });
+    const grants = (await api('GET', `/assistance/grants?programId=${id}`)).json();
+    expect(grants.items.map((g: { personId: string }) => g.personId)).toEqual([inside]);
+  });
+});
