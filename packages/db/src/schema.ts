@@ -816,6 +816,8 @@ export const ledgerEntries = pgTable(
     paidBy: text('paid_by'),
     /** 'bank_card', 'cash' or 'in_kind'; unknown for imported history. */
     method: text('method'),
+    /** For a payment in kind: what was given (the amount is its value). */
+    inKindItems: text('in_kind_items'),
     /** How the line came: 'import' (a ledger workbook) or 'grant' (paid in niangjia). */
     origin: text('origin').notNull(),
     /**

@@ -717,7 +717,7 @@ export async function payGrant(ctx: Ctx, id: string, input: PayGrant): Promise<G
   await bulkInsert(
     ctx.tx,
     'ledger_entries',
-    { ...LEDGER_LINE_COLUMNS, method: 'text', grant_id: 'uuid', reason: 'text' },
+    { ...LEDGER_LINE_COLUMNS, method: 'text', grant_id: 'uuid', in_kind_items: 'text' },
     [
       {
         id: lineId,
@@ -734,7 +734,7 @@ export async function payGrant(ctx: Ctx, id: string, input: PayGrant): Promise<G
         created_by: ctx.actor.userId || null,
         method: input.method,
         grant_id: id,
-        reason: input.inKindItems ?? null,
+        in_kind_items: input.inKindItems ?? null,
       },
     ],
   );
@@ -853,7 +853,7 @@ function grantRows(ctx: Ctx) {
       'l.method as line_method',
       'l.paid_by as line_paid_by',
       'l.paid_on as line_paid_on',
-      'l.reason as line_reason',
+      'l.in_kind_items as line_in_kind_items',
     ]);
 }
 
@@ -897,7 +897,7 @@ function view(r: GrantRow): GrantView {
             paidBy: r.line_paid_by,
             paidOn: r.line_paid_on,
             bankCardMasked: r.line_method === 'bank_card' && r.bank_card ? maskBankCard(r.bank_card) : null,
-            inKindItems: r.line_method === 'in_kind' ? r.line_reason : null,
+            inKindItems: r.line_in_kind_items,
           }
         : null,
   };
