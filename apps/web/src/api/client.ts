@@ -197,6 +197,7 @@ export const api = {
   post: <T>(path: string, body?: unknown, options: Omit<RequestOptions, 'body'> = {}) =>
     request<T>('POST', path, { ...options, body }),
   patch: <T>(path: string, body: unknown) => request<T>('PATCH', path, { body }),
+  put: <T>(path: string, body: unknown) => request<T>('PUT', path, { body }),
   /** POST a file (or bytes) as the body itself, not as JSON. */
   upload: <T>(path: string, body: Blob | ArrayBuffer, contentType: string) =>
     request<T>('POST', path, { raw: { body, contentType } }),

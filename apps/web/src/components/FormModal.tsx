@@ -13,6 +13,8 @@ interface Props<V> {
   initialValues?: Partial<V>;
   /** `data-testid` of the form; the OK button gets `<testId>-submit`. */
   testId: string;
+  /** Wider than antd's 520 px for a form of many fields. */
+  width?: number;
   children: ReactNode;
 }
 
@@ -27,6 +29,7 @@ export function FormModal<V>({
   okText,
   initialValues,
   testId,
+  width,
   children,
 }: Props<V>) {
   const { t } = useTranslation();
@@ -41,6 +44,7 @@ export function FormModal<V>({
       confirmLoading={loading}
       okButtonProps={okButtonProps}
       destroyOnHidden
+      width={width}
     >
       <Form<V>
         form={form}
