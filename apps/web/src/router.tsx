@@ -23,6 +23,10 @@ const SurveyImportPage = lazy(() => import('./pages/registry/import'));
 const AssistanceReportPage = lazy(() => import('./pages/assistance/report'));
 const LedgerPage = lazy(() => import('./pages/assistance/ledger'));
 const LedgerImportPage = lazy(() => import('./pages/assistance/import'));
+const ProgramsPage = lazy(() => import('./pages/assistance/programs'));
+const ProgramDetailPage = lazy(() => import('./pages/assistance/program-detail'));
+const PublicityPage = lazy(() => import('./pages/assistance/publicity'));
+const GrantDetailPage = lazy(() => import('./pages/assistance/grant-detail'));
 const AuditTrailPage = lazy(() => import('./pages/audit/trail'));
 const NotFoundPage = lazy(() => import('./pages/errors/not-found'));
 
@@ -123,6 +127,38 @@ export const router = createBrowserRouter([
         element: (
           <RequirePermission permission="registry:write">
             <SurveyImportPage />
+          </RequirePermission>
+        ),
+      },
+      {
+        path: 'assistance/programs',
+        element: (
+          <RequirePermission permission="assistance:read">
+            <ProgramsPage />
+          </RequirePermission>
+        ),
+      },
+      {
+        path: 'assistance/programs/:id',
+        element: (
+          <RequirePermission permission="assistance:read">
+            <ProgramDetailPage />
+          </RequirePermission>
+        ),
+      },
+      {
+        path: 'assistance/programs/:id/publicity',
+        element: (
+          <RequirePermission permission="assistance:read">
+            <PublicityPage />
+          </RequirePermission>
+        ),
+      },
+      {
+        path: 'assistance/grants/:id',
+        element: (
+          <RequirePermission permission="assistance:read">
+            <GrantDetailPage />
           </RequirePermission>
         ),
       },

@@ -6,6 +6,7 @@ import {
   CloudUploadOutlined,
   ControlOutlined,
   ExperimentOutlined,
+  GiftOutlined,
   HomeOutlined,
   ImportOutlined,
   LogoutOutlined,
@@ -71,6 +72,13 @@ export const MENU: readonly MenuEntry[] = [
     icon: <LogoutOutlined />,
     labelKey: 'menu.exits',
     permission: 'registry:read',
+  },
+  {
+    key: 'programs',
+    path: '/assistance/programs',
+    icon: <GiftOutlined />,
+    labelKey: 'menu.programs',
+    permission: 'assistance:read',
   },
   {
     key: 'assistanceReport',
