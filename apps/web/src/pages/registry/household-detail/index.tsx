@@ -53,6 +53,7 @@ import {
   useCodeLang,
 } from '../../../lib/registry-labels';
 import { ArchiveStepModal } from './ArchiveStepModal';
+import { AssistanceCard } from './AssistanceCard';
 import { EvaluationCard } from './EvaluationCard';
 import { ObjectionsCard } from './ObjectionsCard';
 import { birthOf, COST_ITEMS, INCOME_ITEMS, type Item, itemKey, useMoney } from './shared';
@@ -595,6 +596,7 @@ export default function HouseholdDetailPage() {
             <MembersSection household={household} />
             <IncomeSection household={household} />
             <EvaluationCard householdId={household.id} exclusions={household.exclusions} />
+            {can('assistance:read') ? <AssistanceCard householdId={household.id} /> : null}
           </Space>
         </Col>
         <Col xs={{ span: 24, order: 1 }} lg={{ span: 10, order: 2 }} xxl={9}>

@@ -6,7 +6,9 @@ import {
   EyeInvisibleOutlined,
   EyeOutlined,
   FileTextOutlined,
+  GiftOutlined,
   HomeOutlined,
+  PayCircleOutlined,
   ReloadOutlined,
   WarningOutlined,
 } from '@ant-design/icons';
@@ -75,6 +77,8 @@ const KIND_ICONS: Record<string, ReactNode> = {
   'archive.objection_resolved': <AuditOutlined />,
   'archive.visit': <CheckCircleOutlined />,
   'archive.visit_due': <ClockCircleOutlined />,
+  'aid.grant': <GiftOutlined />,
+  'aid.payment': <PayCircleOutlined />,
 };
 
 function TimelineSection({ entries }: { entries: TimelineEntry[] }) {
