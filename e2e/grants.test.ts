@@ -506,4 +506,27 @@ describe.skipIf(!hasChromium && !ci)('browser journey: grants from program to pa
     await manager.getByTestId('grant-title').waitFor();
     expect(await manager.getByTestId('grant-title').textContent()).toContain(EMERGENCY);
   });
+  it('reads in English too, refusals included', async () => {
+    await manager.evaluate(() => localStorage.setItem('niangjia.lang', 'en'));
+    try {
+      await manager.goto(festivalUrl);
+      await manager.getByTestId('program-name').waitFor();
+      expect(await manager.getByTestId('program-facts').textContent()).toContain(
+        '5 working days after approval',
+      );
+      await expect
+        .poll(() => tableTexts(manager, 'grants-table').then((rows) => rows[0]?.[COL.status]))
+        .toBe('Approved');
+      await manager.getByTestId('grant-action-pay').first().click();
+      await manager.getByTestId('grant-pay-submit').click();
+      await manager.getByTestId('grant-refusal').waitFor();
+      expect(await manager.getByTestId('grant-refusal').textContent()).toMatch(
+        /Publicised until \d{4}-\d{2}-\d{2}: it can be paid after that/,
+      );
+      await view(manager, 'grants-18-program-en');
+      await manager.keyboard.press('Escape');
+    } finally {
+      await manager.evaluate(() => localStorage.setItem('niangjia.lang', 'zh-CN'));
+    }
+  });
 });

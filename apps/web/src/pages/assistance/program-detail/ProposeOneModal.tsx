@@ -42,7 +42,7 @@ export function ProposeOneModal({
   program: ProgramView;
   open: boolean;
   onClose: () => void;
-  onProposed: (grant: GrantView) => void;
+  onProposed?: (grant: GrantView) => void;
 }) {
   const { t, i18n } = useTranslation();
   const lang = useCodeLang();
@@ -101,7 +101,7 @@ export function ProposeOneModal({
             }),
           );
           close();
-          onProposed(grant);
+          onProposed?.(grant);
         },
         onError: (error) => {
           const text = refusalOf(error, t, i18n.language);

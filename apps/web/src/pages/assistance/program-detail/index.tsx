@@ -549,12 +549,7 @@ export default function ProgramDetailPage() {
         </Card>
       </Space>
       <BatchProposeModal program={program} open={dialog === 'batch'} onClose={() => setDialog(null)} />
-      <ProposeOneModal
-        program={program}
-        open={dialog === 'one'}
-        onClose={() => setDialog(null)}
-        onProposed={() => undefined}
-      />
+      <ProposeOneModal program={program} open={dialog === 'one'} onClose={() => setDialog(null)} />
       <GrantActionModal
         action={action?.action ?? null}
         grant={action?.grant ?? null}

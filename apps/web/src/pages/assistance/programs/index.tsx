@@ -162,6 +162,7 @@ export default function ProgramsPage() {
               value={org ?? ''}
               onChange={(code) => update({ org: code || undefined })}
               allowClear
+              placeholder={t('programs.allOrgs')}
               style={{ width: 300 }}
               data-testid="programs-org"
             />
