@@ -1,6 +1,7 @@
 import {
   AID_TYPES,
   type AidType,
+  ARCHIVE_CATEGORIES,
   GRANT_STATUSES,
   type HouseholdAssistance,
   type TimelineEntry,
@@ -16,6 +17,11 @@ const label = (table: readonly { code: string; zh: string; en: string }[], code:
   return { zh: e?.zh ?? code, en: e?.en ?? code };
 };
 const yuan = (fen: number) => (fen / 100).toFixed(2);
+/** The archive's category that chose the months, as the cap's basis names it ('' without one). */
+const archiveCategory = (code: unknown) => {
+  const entry = ARCHIVE_CATEGORIES.find((c) => c.code === code);
+  return entry ? `档案类别${entry.zh}：` : '';
+};
 
 /**
  * A person's grants (each with its state) and the payments of imported history (ledger lines that
@@ -182,7 +188,7 @@ export async function householdAssistance(
       capFen = limit ?? null;
       capBasis =
         type === 'living' && limit !== undefined
-          ? `${basis.months} 个月 × 低保 ${yuan(basis.dibaoFen as number)} 元`
+          ? `${archiveCategory(basis.category)}${basis.months} 个月 × 低保 ${yuan(basis.dibaoFen as number)} 元`
           : type === 'medical' && limit !== undefined
             ? '医疗救助累计上限（历年合计）'
             : limit !== undefined
