@@ -442,3 +442,35 @@ describe('a ledger written by another program', () => {
     expect((await importLedger(file, run, { today })).unchanged).toBe(4);
   });
 });
+
+describe('a refused row and its twin', () => {
+  it('counts only valid rows: a misspelt twin of a payment never makes it look new again', async () => {
+    const d = residentId('640104', '1977-07-07', 207);
+    // 孙七 is known to the registry (here from an earlier ledger).
+    await importLedger(
+      await ledger('known.xlsx', [
+        [d, '孙七', '其他', 50, '2011-01-05', '工会经费', undefined, undefined, '640104001'],
+      ]),
+      run,
+      { today },
+    );
+    const file = await ledger('twin.xlsx', [
+      [d, '孙柒', '生活救助', 700, '2011-06-01', '工会经费', undefined, undefined, '640104001'],
+      [d, '孙七', '生活救助', 700, '2011-06-01', '工会经费', undefined, undefined, '640104001'],
+    ]);
+    expect(await importLedger(file, run, { today })).toMatchObject({
+      imported: 1,
+      unchanged: 0,
+      rejected: 1,
+    });
+    expect(await importLedger(file, run, { today })).toMatchObject({
+      imported: 0,
+      unchanged: 1,
+      rejected: 1,
+    });
+    expect(await importLedger(file, run, { today, batchSize: 1 })).toMatchObject({
+      imported: 0,
+      unchanged: 1,
+    });
+  });
+});

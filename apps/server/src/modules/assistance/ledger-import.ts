@@ -32,8 +32,6 @@ interface RowIn {
   row: number;
   v: LedgerRow & { orgCode: string };
   key: string;
-  /** This row is the n-th of the file with its content (1-based). */
-  occurrence: number;
 }
 
 interface OrgRef {
@@ -114,7 +112,12 @@ export async function importLedger(
   };
 
   const flush = async (rows: RowIn[]) => {
-    const { outcomes, registered } = await attempt((ctx) => writeBatch(ctx, rows, orgs, planned));
+    const { outcomes, registered, counted } = await attempt((ctx) =>
+      writeBatch(ctx, rows, orgs, planned, occurrences),
+    );
+    // The batch's valid rows now count among the file's rows with their content (kept only once
+    // the batch is done: a batch planned again counts afresh).
+    for (const [key, n] of counted) occurrences.set(key, (occurrences.get(key) ?? 0) + n);
     report.peopleCreated += registered.length;
     if (dryRun) for (const p of registered) planned.set(p.idNumber, p.name);
     for (const [i, outcome] of outcomes.entries()) {
@@ -163,10 +166,7 @@ export async function importLedger(
       refuse(event.row, '发放日期', `发放日期 ${v.paidOn} 晚于今天`);
       continue;
     }
-    const key = contentKey({ ...v, orgCode });
-    const occurrence = (occurrences.get(key) ?? 0) + 1;
-    occurrences.set(key, occurrence);
-    batch.push({ row: event.row, v: { ...v, orgCode }, key, occurrence });
+    batch.push({ row: event.row, v: { ...v, orgCode }, key: contentKey({ ...v, orgCode }) });
     if (batch.length >= batchSize) {
       await flush(batch);
       batch = [];
@@ -184,7 +184,12 @@ async function writeBatch(
   rows: RowIn[],
   orgs: Map<string, OrgRef | null>,
   planned: Map<string, string>,
-): Promise<{ outcomes: Outcome[]; registered: { idNumber: string; name: string }[] }> {
+  occurrences: ReadonlyMap<string, number>,
+): Promise<{
+  outcomes: Outcome[];
+  registered: { idNumber: string; name: string }[];
+  counted: Map<string, number>;
+}> {
   // Two imports at once would both count a row as missing and both add it.
   await sql`select pg_advisory_xact_lock(hashtext('niangjia.ledger_import'))`.execute(ctx.tx);
 
@@ -207,7 +212,7 @@ async function writeBatch(
     (
       await ctx.tx
         .selectFrom('people')
-        .select(['id', 'id_number', 'name'])
+        .select(['id', 'id_number', 'name', 'merged_into'])
         .where(sql<boolean>`id_number = any(${ids}::text[])`)
         .execute()
     ).map((p) => [p.id_number, p]),
@@ -224,6 +229,7 @@ async function writeBatch(
   );
 
   const outcomes: Outcome[] = [];
+  const counted = new Map<string, number>();
   const lines: Record<keyof typeof LEDGER_LINE_COLUMNS, unknown>[] = [];
   const newPeople = new Map<string, Record<keyof typeof PERSON_COLUMNS, unknown>>();
   const events: AuditEvent[] = [];
@@ -249,7 +255,8 @@ async function writeBatch(
         });
         continue;
       }
-      personId = seen.id;
+      // A record merged into another (duplicates): its payments go to the one kept.
+      personId = seen.merged_into ?? seen.id;
     } else if (keeper) {
       outcomes.push({
         column: '身份证号',
@@ -282,8 +289,13 @@ async function writeBatch(
         source: 'ledger',
       });
     }
+    // The n-th valid row of the file with this content is new when the ledger holds fewer than n
+    // such payments. Only rows that pass count: a refused row (a misspelt name) never makes its
+    // twin look new on the next import.
+    const occurrence = (occurrences.get(r.key) ?? 0) + (counted.get(r.key) ?? 0) + 1;
+    counted.set(r.key, (counted.get(r.key) ?? 0) + 1);
     const have = existing.get(r.key) ?? 0;
-    if (have >= r.occurrence) {
+    if (have >= occurrence) {
       outcomes.push('unchanged');
       continue;
     }
@@ -335,6 +347,7 @@ async function writeBatch(
   await auditMany(ctx, events);
   return {
     outcomes,
+    counted,
     registered: people
       .filter((p) => !planned.has(p.id_number as string))
       .map((p) => ({ idNumber: p.id_number as string, name: p.name as string })),
