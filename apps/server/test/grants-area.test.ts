@@ -63,3 +63,72 @@ describe(`a program's area on ${backend}`, () => {
     expect(grants.items.map((g: { personId: string }) => g.personId)).toEqual([inside]);
   });
 });
+
+describe(`caps across organisations on ${backend}`, () => {
+  it("counts what the district granted when a union below it proposes: the cap is the household's", async () => {
+    const admin = await t.login('admin');
+    const created = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/users',
+      headers: { cookie: admin },
+      payload: {
+        username: 'hw-manager',
+        displayName: '环卫工会主席',
+        orgCode: '640104001',
+        roles: ['manager'],
+        password: 'union-manager-password',
+      },
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    await t.db.kysely
+      .updateTable('users')
+      .set({ must_change_password: false })
+      .where('username', '=', 'hw-manager')
+      .execute();
+    const union = await t.login('hw-manager', 'union-manager-password');
+    const person = await archivedHousehold('640104001');
+    // The district gives the household 10 of its 12 months of 低保 (deep: 3,600 yuan a year).
+    await api('PUT', '/assistance/funds', {
+      org: '640104',
+      source: 'local_finance',
+      year: 2016,
+      budgetFen: 10_000_000,
+    });
+    const district = (
+      await api('POST', '/assistance/programs', {
+        org: '640104',
+        name: '2016年生活救助',
+        aidType: 'living',
+        startsOn: '2016-01-01',
+        endsOn: '2016-12-31',
+        fundSources: ['local_finance'],
+      })
+    ).json().id;
+    expect(
+      (await api('POST', '/assistance/grants', { programId: district, personId: person, amountFen: 300_000 }))
+        .statusCode,
+    ).toBe(201);
+    // The union, which cannot see the district's grant, proposes living aid too: 600 yuan are left.
+    const asUnion = (method: 'POST' | 'PUT', url: string, payload: unknown) =>
+      t.app.inject({ method, url: `/api/v1${url}`, headers: { cookie: union }, payload });
+    await asUnion('PUT', '/assistance/funds', {
+      org: '640104001',
+      source: 'union_dues',
+      year: 2016,
+      budgetFen: 1_000_000,
+    });
+    const own = (
+      await asUnion('POST', '/assistance/programs', {
+        org: '640104001',
+        name: '环卫工会2016年生活救助',
+        aidType: 'living',
+        startsOn: '2016-01-01',
+        endsOn: '2016-12-31',
+        fundSources: ['union_dues'],
+      })
+    ).json().id;
+    const grant = await asUnion('POST', '/assistance/grants', { programId: own, personId: person });
+    expect(grant.statusCode, grant.body).toBe(201);
+    expect(grant.json()).toMatchObject({ amountFen: 60_000, capFen: 60_000 });
+  });
+});

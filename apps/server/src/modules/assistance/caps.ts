@@ -51,41 +51,13 @@ async function alreadyGranted(
 ) {
   const householdIds = [...new Set(targets.map((t) => t.householdId).filter((h): h is string => !!h))];
   const personIds = [...new Set(targets.map((t) => t.personId))];
-  const exclude = excludeGrantId ?? '00000000-0000-0000-0000-000000000000';
-  // The people of each household (head and members), to count imported payments to any of them.
+  // Counted in every organisation (a SECURITY DEFINER function, 0044): a union must see what its
+  // district already gave the same household, which its scope hides.
   const { rows } = await sql<{ kind: string; key: string; year_fen: string; ever_fen: string }>`
-    with hh as (
-      select h.id as household_id, h.head_person_id as person_id from households h where h.id = any(${householdIds}::uuid[])
-      union
-      select m.household_id, m.person_id from household_members m where m.household_id = any(${householdIds}::uuid[])
-    ),
-    granted as (
-      select g.household_id, g.person_id, g.amount_fen, extract(year from p.starts_on)::int as year
-      from grants g join programs p on p.id = g.program_id
-      where p.aid_type = ${aidType} and g.status in ('proposed', 'approved', 'objected', 'paid')
-        and g.id <> ${exclude}::uuid
-        and (g.household_id = any(${householdIds}::uuid[]) or g.person_id = any(${personIds}::uuid[]))
-    ),
-    imported as (
-      select l.person_id, l.amount_fen, extract(year from l.paid_on)::int as year
-      from ledger_entries l
-      where l.grant_id is null and l.aid_type = ${aidType}
-        and l.person_id in (select person_id from hh union select unnest(${personIds}::uuid[]))
-    )
-    select 'household' as kind, x.household_id::text as key,
-           coalesce(sum(x.amount_fen) filter (where x.year = ${year}), 0)::text as year_fen,
-           coalesce(sum(x.amount_fen), 0)::text as ever_fen
-    from (
-      select household_id, amount_fen, year from granted where household_id is not null
-      union all
-      select hh.household_id, i.amount_fen, i.year from imported i join hh on hh.person_id = i.person_id
-    ) x group by x.household_id
-    union all
-    select 'person', x.person_id::text,
-           coalesce(sum(x.amount_fen) filter (where x.year = ${year}), 0)::text,
-           coalesce(sum(x.amount_fen), 0)::text
-    from (select person_id, amount_fen, year from granted union all select person_id, amount_fen, year from imported) x
-    group by x.person_id`.execute(ctx.tx);
+    select kind, key::text as key, year_fen::text as year_fen, ever_fen::text as ever_fen
+    from niangjia_assistance_granted(${aidType}, ${year}::int, ${householdIds}::uuid[], ${personIds}::uuid[], ${excludeGrantId ?? null}::uuid)`.execute(
+    ctx.tx,
+  );
   const byHousehold = new Map<string, { year: number; ever: number }>();
   const byPerson = new Map<string, { year: number; ever: number }>();
   for (const r of rows)
@@ -121,8 +93,9 @@ export async function capsFor(
   const used = await alreadyGranted(ctx, aidType, year, targets, excludeGrantId);
   return targets.map((t): Cap => {
     const p = params.get(t.orgId) ?? {};
-    const household = (t.householdId && used.byHousehold.get(t.householdId)) || { year: 0, ever: 0 };
     const person = used.byPerson.get(t.personId) ?? { year: 0, ever: 0 };
+    // Without a household (a program that needs no archive), the person's own history stands for it.
+    const household = t.householdId ? (used.byHousehold.get(t.householdId) ?? { year: 0, ever: 0 }) : person;
     const missing = (key: string): Cap => ({
       ok: false,
       reason: 'no_cap_parameter',

@@ -133,27 +133,36 @@ export async function householdAssistance(
     .where('id', '=', householdId)
     .executeTakeFirst();
   if (!h) throw notFound('Household');
-  const { rows } = await sql<{ aid_type: string; granted: string; paid: string }>`
+  // Granted: counted as the caps count it, in every organisation (0044); paid: the ledger the
+  // scope sees, net of reversals, to the household's people and records merged into them.
+  const granted = new Map<string, number>();
+  for (const t of AID_TYPES) {
+    const { rows } = await sql<{ year_fen: string }>`
+      select year_fen::text from niangjia_assistance_granted(${t.code}, ${year}::int, ${[householdId]}::uuid[], '{}'::uuid[], null)
+      where kind = 'household'`.execute(ctx.tx);
+    const fen = Number(rows[0]?.year_fen ?? 0);
+    if (fen !== 0) granted.set(t.code, fen);
+  }
+  const { rows: paidRows } = await sql<{ aid_type: string; paid: string }>`
     with persons as (
       select ${h.head_person_id}::uuid as person_id
       union select person_id from household_members where household_id = ${householdId}
-    ),
-    granted as (
-      select p.aid_type, g.amount_fen from grants g join programs p on p.id = g.program_id
-      where (g.household_id = ${householdId} or g.person_id in (select person_id from persons))
-        and g.status in ('proposed', 'approved', 'objected', 'paid') and extract(year from p.starts_on) = ${year}
-      union all
-      select l.aid_type, l.amount_fen from ledger_entries l
-      where l.grant_id is null and l.person_id in (select person_id from persons) and extract(year from l.paid_on) = ${year}
-    ),
-    paid as (
-      select l.aid_type, l.amount_fen from ledger_entries l
-      where l.person_id in (select person_id from persons) and extract(year from l.paid_on) = ${year}
     )
-    select t.aid_type,
-           coalesce((select sum(amount_fen) from granted x where x.aid_type = t.aid_type), 0)::text as granted,
-           coalesce((select sum(amount_fen) from paid x where x.aid_type = t.aid_type), 0)::text as paid
-    from (select aid_type from granted union select aid_type from paid) t`.execute(ctx.tx);
+    select l.aid_type, sum(l.amount_fen)::text as paid from ledger_entries l
+    where (l.person_id in (select person_id from persons)
+           or l.person_id in (select p.id from people p where p.merged_into in (select person_id from persons)))
+      and extract(year from l.paid_on) = ${year}
+    group by l.aid_type`.execute(ctx.tx);
+  const paid = new Map(paidRows.map((r) => [r.aid_type, Number(r.paid)]));
+  const rows = AID_TYPES.map((t) => t.code)
+    .filter(
+      (code) => granted.has(code) || paid.has(code) || ['living', 'emergency', 'medical'].includes(code),
+    )
+    .map((code) => ({
+      aid_type: code,
+      granted: String(granted.get(code) ?? 0),
+      paid: String(paid.get(code) ?? 0),
+    }));
   const target = {
     personId: h.head_person_id,
     householdId: h.id,
@@ -161,13 +170,7 @@ export async function householdAssistance(
     category: h.archive_category,
   };
   const byType: HouseholdAssistance['byType'] = [];
-  for (const type of ['living', 'emergency', 'medical'] as AidType[]) {
-    if (!rows.some((r) => r.aid_type === type)) rows.push({ aid_type: type, granted: '0', paid: '0' });
-  }
-  for (const r of rows.sort(
-    (a, b) =>
-      AID_TYPES.findIndex((t) => t.code === a.aid_type) - AID_TYPES.findIndex((t) => t.code === b.aid_type),
-  )) {
+  for (const r of rows) {
     const type = r.aid_type as AidType;
     let capFen: number | null = null;
     let capBasis: string | null = null;
