@@ -132,3 +132,58 @@ describe(`caps across organisations on ${backend}`, () => {
     expect(grant.json()).toMatchObject({ amountFen: 60_000, capFen: 60_000 });
   });
 });
+
+describe(`changing an amount on ${backend}`, () => {
+  it('checks the cap as it stands now, and whoever changed the amount may not approve it', async () => {
+    const person = await archivedHousehold('640104001');
+    await api('PUT', '/assistance/funds', {
+      org: '640104',
+      source: 'donation',
+      year: 2017,
+      budgetFen: 10_000_000,
+    });
+    const program = async (name: string) =>
+      (
+        await api('POST', '/assistance/programs', {
+          org: '640104',
+          name,
+          aidType: 'living',
+          startsOn: '2017-01-01',
+          endsOn: '2017-12-31',
+          fundSources: ['donation'],
+        })
+      ).json().id;
+    const first = (
+      await api('POST', '/assistance/grants', {
+        programId: await program('2017年生活救助（一）'),
+        personId: person,
+        amountFen: 100_000,
+      })
+    ).json();
+    const second = (
+      await api('POST', '/assistance/grants', {
+        programId: await program('2017年生活救助（二）'),
+        personId: person,
+      })
+    ).json();
+    expect(second.amountFen).toBe(260_000);
+    // The first grant's stored cap (3,600 yuan) no longer holds: 1,000 yuan are left for it.
+    const over = await api('PUT', `/assistance/grants/${first.id}/amount`, { amountFen: 360_000 });
+    expect(over.json().error.details).toMatchObject({ code: 'over_cap', capFen: 100_000 });
+    const admin = await t.login('xq-admin');
+    const changed = await t.app.inject({
+      method: 'PUT',
+      url: `/api/v1/assistance/grants/${first.id}/amount`,
+      headers: { cookie: admin },
+      payload: { amountFen: 90_000 },
+    });
+    expect(changed.json()).toMatchObject({ amountFen: 90_000, capFen: 100_000 });
+    const ownChange = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/assistance/grants/${first.id}/approve`,
+      headers: { cookie: admin },
+      payload: {},
+    });
+    expect(ownChange.json().error.details.code).toBe('own_proposal');
+  });
+});

@@ -966,6 +966,8 @@ export const grants = pgTable(
     proposedBy: uuid('proposed_by').references(() => users.id),
     proposedByName: text('proposed_by_name').notNull(),
     proposedAt: tz('proposed_at').notNull().defaultNow(),
+    /** Whoever changed the amount after the proposal: they chose it too, so may not approve it. */
+    amountChangedBy: uuid('amount_changed_by').references(() => users.id),
     firstApprovedBy: uuid('first_approved_by').references(() => users.id),
     firstApprovedByName: text('first_approved_by_name'),
     firstApprovedAt: tz('first_approved_at'),

@@ -147,6 +147,7 @@ const GRANT_COLUMNS = {
 /** Proposes one grant: the person must qualify, have no live grant of the program, and stay within the cap. */
 export async function proposeGrant(ctx: Ctx, input: ProposeGrant): Promise<GrantView> {
   const program = await programRow(ctx, input.programId);
+  await lockProposals(ctx, program.aid_type);
   const person = await ctx.tx
     .selectFrom('people')
     .select(['id'])
@@ -227,6 +228,7 @@ export async function proposeGrant(ctx: Ctx, input: ProposeGrant): Promise<Grant
  */
 export async function proposeBatch(ctx: Ctx, input: ProposeBatch): Promise<BatchProposed> {
   const program = await programRow(ctx, input.programId);
+  await lockProposals(ctx, program.aid_type);
   const fund = await fundFor(ctx, program, input.fundSource);
   const { migrant, ...rest } = input.filters;
   const rows = await (
@@ -323,14 +325,42 @@ export async function proposeBatch(ctx: Ctx, input: ProposeBatch): Promise<Batch
 export async function changeAmount(ctx: Ctx, id: string, amountFen: number): Promise<GrantView> {
   const g = await lockGrant(ctx, id);
   if (g.status !== 'proposed') throw refused('Only a proposed grant can change its amount', 'not_proposed');
-  if (g.cap_fen !== null && amountFen > g.cap_fen)
-    throw refused('The amount is above the cap', 'over_cap', { capFen: g.cap_fen, zh: ZH_REASON.over_cap });
   const program = await programRow(ctx, g.program_id);
+  await lockProposals(ctx, program.aid_type);
+  // The cap as it stands now, this grant left out: what else was granted since counts.
+  const household = g.household_id
+    ? await ctx.tx
+        .selectFrom('households')
+        .select(['org_id', 'archive_category'])
+        .where('id', '=', g.household_id)
+        .executeTakeFirst()
+    : undefined;
+  const basis = (typeof g.basis === 'string' ? JSON.parse(g.basis) : g.basis) as CapInputs;
+  const [cap] = await capsFor(
+    ctx,
+    program.aid_type as AidType,
+    program.starts_on,
+    [
+      {
+        personId: g.person_id,
+        householdId: g.household_id,
+        orgId: household?.org_id ?? program.org_id,
+        category: household?.archive_category ?? null,
+      },
+    ],
+    { selfPaidFen: basis.selfPaidFen, schoolLevel: basis.schoolLevel },
+    id,
+  );
+  const capFen = cap?.ok ? cap.capFen : 0;
+  if (capFen !== null && amountFen > capFen)
+    throw refused('The amount is above the cap', 'over_cap', { capFen, zh: ZH_REASON.over_cap });
   await ctx.tx
     .updateTable('grants')
     .set({
       amount_fen: amountFen,
+      cap_fen: capFen,
       approvals_needed: await approvalsNeeded(ctx, program, amountFen),
+      amount_changed_by: ctx.actor.userId || null,
       first_approved_by: null,
       first_approved_by_name: null,
       first_approved_at: null,
@@ -343,10 +373,18 @@ export async function changeAmount(ctx: Ctx, id: string, amountFen: number): Pro
     entity: 'grant',
     entityId: id,
     orgId: g.org_id,
-    before: { amountFen: g.amount_fen },
-    after: { amountFen },
+    before: { amountFen: g.amount_fen, capFen: g.cap_fen },
+    after: { amountFen, capFen },
   });
   return getGrant(ctx, id);
+}
+
+/**
+ * Proposals of one type of aid, one transaction at a time: two at once would each find the
+ * household's cap unused. Held until the transaction ends (a batch holds it for seconds).
+ */
+async function lockProposals(ctx: Ctx, aidType: string): Promise<void> {
+  await sql`select pg_advisory_xact_lock(hashtext(${`niangjia.grants.${aidType}`}))`.execute(ctx.tx);
 }
 
 async function lockGrant(ctx: Ctx, id: string) {
@@ -363,13 +401,14 @@ function approvalStep(
     proposed_by: string | null;
     proposed_by_name: string;
     first_approved_by: string | null;
+    amount_changed_by: string | null;
   },
   actorId: string,
 ): 'first' | 'final' | { code: string; message: string } {
   if (g.status !== 'proposed')
     return { code: 'not_proposed', message: 'The grant is not waiting for approval' };
   const same = (who: string | null) => who !== null && who === actorId;
-  if (same(g.proposed_by))
+  if (same(g.proposed_by) || same(g.amount_changed_by))
     return { code: 'own_proposal', message: 'The proposer cannot approve their own grant' };
   if (g.approvals_needed === 2 && g.first_approved_by === null) return 'first';
   if (same(g.first_approved_by))
@@ -510,6 +549,7 @@ export async function approveAll(ctx: Ctx, programId: string): Promise<ApproveAl
       'proposed_by',
       'proposed_by_name',
       'first_approved_by',
+      'amount_changed_by',
       'amount_fen',
       'fund_id',
     ])

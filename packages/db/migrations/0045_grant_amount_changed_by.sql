@@ -1,0 +1,2 @@
+ALTER TABLE "grants" ADD COLUMN "amount_changed_by" uuid;--> statement-breakpoint
+ALTER TABLE "grants" ADD CONSTRAINT "grants_amount_changed_by_users_id_fk" FOREIGN KEY ("amount_changed_by") REFERENCES "public"."users"("id") ON DELETE no action ON UPDATE no action;
