@@ -233,6 +233,14 @@ describe(`grants on ${backend}`, () => {
       limitFen: 300_000,
       trainingFen: 300_000,
     });
+    // Nor may a smaller budget push the share past 30 %: 9,000 yuan would allow 2,700.
+    const smaller = await api(approver, 'PUT', '/assistance/funds', {
+      org: '640104',
+      source: 'central_finance',
+      year: 2015,
+      budgetFen: 900_000,
+    });
+    expect(smaller.json().error.details).toMatchObject({ code: 'training_share', limitFen: 270_000 });
   });
 });
 

@@ -4,6 +4,7 @@ import type { Ctx } from '../../http/context';
 import { conflict } from '../../http/errors';
 import { audit } from '../audit/service';
 import { findOrg } from '../orgs/service';
+import { parameterFor } from '../policy/service';
 
 /** What a fund's grants use: approved and held grants commit their amount, paid ones spent it. */
 export async function fundUsage(ctx: Ctx, fundIds: readonly string[]) {
@@ -79,6 +80,18 @@ export async function setFund(ctx: Ctx, input: SetFund): Promise<FundView> {
         code: 'budget_below_use',
         usedFen: used,
       });
+    // Central-finance funds: training may keep at most its share of the new budget too.
+    if (input.source === 'central_finance' && (u?.training ?? 0) > 0) {
+      const share = await parameterFor(ctx, org.id, 'trainingShareOfCentralFunds', `${input.year}-01-01`);
+      const limit = share ? Math.floor((input.budgetFen * share.value) / 10_000) : 0;
+      if ((u?.training ?? 0) > limit)
+        throw conflict('Training would pass its share of the smaller budget', {
+          code: 'training_share',
+          limitFen: limit,
+          trainingFen: u?.training ?? 0,
+          zh: '调整后中央财政资金用于培训的比例将超过上限',
+        });
+    }
     await ctx.tx
       .updateTable('funds')
       .set({ budget_fen: input.budgetFen, note: input.note ?? existing.note, updated_at: new Date() })
