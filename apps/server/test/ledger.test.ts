@@ -474,3 +474,39 @@ describe('a refused row and its twin', () => {
     });
   });
 });
+
+describe('reversing imported history', () => {
+  it('adds a reversing line with the reason, once; Table 1 of that year drops the payment', async () => {
+    const manager = await t.login('xq-manager');
+    const year = async () =>
+      (await run((ctx) => assistanceReport(ctx, { from: 2011, to: 2011, org: '640104' }))).rows[0];
+    const before = await year();
+    const line = await run((ctx) =>
+      ctx.tx
+        .selectFrom('ledger_entries')
+        .select(['id', 'amount_fen'])
+        .where('paid_on', '=', '2011-06-01')
+        .executeTakeFirstOrThrow(),
+    );
+    const res = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/assistance/ledger/${line.id}/reverse`,
+      headers: { cookie: manager },
+      payload: { reason: '金额录入错误' },
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json()).toMatchObject({ id: line.id, reversedBy: expect.any(String) });
+    expect(await year()).toEqual({
+      year: 2011,
+      personTimes: (before?.personTimes ?? 0) - 1,
+      amountFen: (before?.amountFen ?? 0) - line.amount_fen,
+    });
+    const again = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/assistance/ledger/${line.id}/reverse`,
+      headers: { cookie: manager },
+      payload: { reason: '再次冲正' },
+    });
+    expect(again.json().error.details.code).toBe('already_reversed');
+  });
+});

@@ -28,6 +28,7 @@ interface Ids {
   xqProgramId: string;
   xqGrantId: string;
   xqLedgerUploadId: string;
+  xqLedgerLineId: string;
 }
 let ids: Ids;
 const routes: { method: string; url: string; access: string }[] = [];
@@ -146,7 +147,7 @@ beforeAll(async () => {
     })
     .returning('id')
     .executeTakeFirstOrThrow();
-  await t.db.kysely
+  const line = await t.db.kysely
     .insertInto('ledger_entries')
     .values({
       org_id: xq.id,
@@ -159,7 +160,8 @@ beforeAll(async () => {
       origin: 'import',
       content_key: 'probe',
     })
-    .execute();
+    .returning('id')
+    .executeTakeFirstOrThrow();
   const ledgerUpload = await t.db.kysely
     .insertInto('uploads')
     .values({
@@ -176,6 +178,7 @@ beforeAll(async () => {
     xqProgramId: program.id,
     xqGrantId: grant.id,
     xqLedgerUploadId: ledgerUpload.id,
+    xqLedgerLineId: line.id,
     xqCandidateId: candidate.id,
     xqUploadId: upload.id,
     xqPersonId: detail.json().head.id,
@@ -568,6 +571,12 @@ const PROBES: Record<string, Probe> = {
     expect: [200],
   }),
   'GET /api/v1/assistance/ledger': () => ({ method: 'GET', url: '/api/v1/assistance/ledger', expect: [200] }),
+  'POST /api/v1/assistance/ledger/:id/reverse': (ids) => ({
+    method: 'POST',
+    url: `/api/v1/assistance/ledger/${ids.xqLedgerLineId}/reverse`,
+    payload: { reason: '越权' },
+    expect: [404],
+  }),
   'GET /api/v1/exports/ledger.xlsx': () => ({
     method: 'GET',
     url: '/api/v1/exports/ledger.xlsx',

@@ -1,9 +1,11 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { Writable } from 'node:stream';
 import type { LedgerLine, LedgerListQuery, LedgerPage, LedgerQuery } from '@niangjia/contracts';
-import { sql } from '@niangjia/db';
-import { maskResidentId } from '@niangjia/domain';
+import { isUniqueViolation, sql } from '@niangjia/db';
+import { maskResidentId, todayInShanghai } from '@niangjia/domain';
 import type { Ctx } from '../../http/context';
+import { conflict, notFound } from '../../http/errors';
+import { audit } from '../audit/service';
 import { findOrg } from '../orgs/service';
 import type { Runner } from '../registry/survey-import';
 import { writeWorkbook } from '../registry/workbook';
@@ -66,29 +68,70 @@ async function subtreePath(ctx: Ctx, code: string | undefined): Promise<string |
   return code ? (await findOrg(ctx, code)).path : undefined;
 }
 
+/** What a ledger line shows (ledger_entries l, people p, orgs o, its reversal r). */
+const LINE_FIELDS = [
+  'l.id',
+  'l.kind',
+  'l.person_id',
+  'p.name as person_name',
+  'p.id_number',
+  'l.aid_type',
+  'l.fund_source',
+  'l.amount_fen',
+  'l.paid_on',
+  'l.program_name',
+  'l.paid_by',
+  'o.code as org_code',
+  'o.name as org_name',
+  'l.origin',
+  'r.id as reversed_by',
+  'l.reason',
+] as const;
+
+interface LineRow {
+  id: string;
+  kind: string;
+  person_id: string;
+  person_name: string;
+  id_number: string;
+  aid_type: string;
+  fund_source: string;
+  amount_fen: number;
+  paid_on: string;
+  program_name: string | null;
+  paid_by: string | null;
+  org_code: string;
+  org_name: string;
+  origin: string;
+  reversed_by: string | null;
+  reason: string | null;
+}
+
+const toLine = (r: LineRow): LedgerLine => ({
+  id: r.id,
+  kind: r.kind as LedgerLine['kind'],
+  personId: r.person_id,
+  personName: r.person_name,
+  idNumberMasked: maskResidentId(r.id_number),
+  aidType: r.aid_type as LedgerLine['aidType'],
+  fundSource: r.fund_source as LedgerLine['fundSource'],
+  amountFen: r.amount_fen,
+  paidOn: r.paid_on,
+  programName: r.program_name,
+  paidBy: r.paid_by,
+  orgCode: r.org_code,
+  orgName: r.org_name,
+  origin: r.origin as LedgerLine['origin'],
+  reversedBy: r.reversed_by,
+  reason: r.reason,
+});
+
 /** A page of the ledger, newest first; ID numbers masked. */
 export async function listLedger(ctx: Ctx, q: LedgerListQuery): Promise<LedgerPage> {
   const path = await subtreePath(ctx, q.org);
   let query = matchingLines(ctx, q, path)
     .leftJoin('ledger_entries as r', 'r.reverses', 'l.id')
-    .select([
-      'l.id',
-      'l.kind',
-      'l.person_id',
-      'p.name as person_name',
-      'p.id_number',
-      'l.aid_type',
-      'l.fund_source',
-      'l.amount_fen',
-      'l.paid_on',
-      'l.program_name',
-      'l.paid_by',
-      'o.code as org_code',
-      'o.name as org_name',
-      'l.origin',
-      'r.id as reversed_by',
-      'l.reason',
-    ]);
+    .select(LINE_FIELDS);
   if (q.after) {
     const [paidOn, id] = q.after.split('|');
     if (paidOn && id) query = query.where(sql<boolean>`(l.paid_on, l.id) < (${paidOn}::date, ${id}::uuid)`);
@@ -101,26 +144,7 @@ export async function listLedger(ctx: Ctx, q: LedgerListQuery): Promise<LedgerPa
   const page = rows.slice(0, q.limit);
   const last = page[page.length - 1];
   return {
-    lines: page.map(
-      (r): LedgerLine => ({
-        id: r.id,
-        kind: r.kind as LedgerLine['kind'],
-        personId: r.person_id,
-        personName: r.person_name,
-        idNumberMasked: maskResidentId(r.id_number),
-        aidType: r.aid_type as LedgerLine['aidType'],
-        fundSource: r.fund_source as LedgerLine['fundSource'],
-        amountFen: r.amount_fen,
-        paidOn: r.paid_on,
-        programName: r.program_name,
-        paidBy: r.paid_by,
-        orgCode: r.org_code,
-        orgName: r.org_name,
-        origin: r.origin as LedgerLine['origin'],
-        reversedBy: r.reversed_by,
-        reason: r.reason,
-      }),
-    ),
+    lines: page.map(toLine),
     next: rows.length > q.limit && last ? `${last.paid_on}|${last.id}` : null,
   };
 }
@@ -193,4 +217,74 @@ export async function exportLedger(
   }
   await writeWorkbook(target, [{ spec: LEDGER_PAYMENTS, rows: rows() }]);
   return counts;
+}
+
+/**
+ * Reverses a line of imported history (a payment made in niangjia is reversed through its grant):
+ * a reversing line with the reason, dated on the payment's day, in the same organisation. The line
+ * itself is never changed; a payment is reversed at most once (a unique index decides a race).
+ */
+export async function reverseLedgerLine(ctx: Ctx, id: string, reason: string): Promise<LedgerLine> {
+  // No row lock (the application may not lock what it may not update): the unique index on
+  // \`reverses\` decides between two reversals at once.
+  const line = await ctx.tx.selectFrom('ledger_entries').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!line) throw notFound('Ledger line');
+  if (line.kind !== 'payment') throw conflict('Only a payment can be reversed', { code: 'not_payment' });
+  if (line.grant_id)
+    throw conflict("A grant's payment is reversed through its grant", {
+      code: 'grant_payment',
+      grantId: line.grant_id,
+    });
+  const done = await ctx.tx
+    .selectFrom('ledger_entries')
+    .select('id')
+    .where('reverses', '=', id)
+    .executeTakeFirst();
+  if (done)
+    throw conflict('The payment is reversed already', { code: 'already_reversed', zh: '该笔发放已冲正' });
+  const reversalId = randomUUID();
+  const reversing = ctx.tx.insertInto('ledger_entries').values({
+    id: reversalId,
+    org_id: line.org_id,
+    person_id: line.person_id,
+    kind: 'reversal',
+    aid_type: line.aid_type,
+    fund_source: line.fund_source,
+    amount_fen: -line.amount_fen,
+    paid_on: line.paid_on,
+    program_name: line.program_name,
+    paid_by: ctx.actor.displayName,
+    origin: line.origin,
+    content_key: line.content_key,
+    reverses: id,
+    reason: `${todayInShanghai()} 冲正：${reason}`,
+    created_by: ctx.actor.userId || null,
+  });
+  try {
+    await reversing.execute();
+  } catch (err) {
+    if (isUniqueViolation(err))
+      throw conflict('The payment is reversed already', { code: 'already_reversed', zh: '该笔发放已冲正' });
+    throw err;
+  }
+  await audit(ctx, {
+    action: 'create',
+    entity: 'ledger_entry',
+    entityId: reversalId,
+    orgId: line.org_id,
+    after: { kind: 'reversal', reverses: id, amountFen: -line.amount_fen, reason },
+  });
+  return lineView(ctx, id);
+}
+
+async function lineView(ctx: Ctx, id: string): Promise<LedgerLine> {
+  const row = await ctx.tx
+    .selectFrom('ledger_entries as l')
+    .innerJoin('people as p', 'p.id', 'l.person_id')
+    .innerJoin('orgs as o', 'o.id', 'l.org_id')
+    .leftJoin('ledger_entries as r', 'r.reverses', 'l.id')
+    .select(LINE_FIELDS)
+    .where('l.id', '=', id)
+    .executeTakeFirstOrThrow();
+  return toLine(row);
 }

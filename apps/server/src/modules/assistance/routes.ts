@@ -14,6 +14,7 @@ import {
   GrantView,
   HouseholdAssistance,
   ImportStarted,
+  LedgerLine,
   LedgerListQuery,
   LedgerPage,
   LedgerQuery,
@@ -52,7 +53,7 @@ import {
   resolveObjection,
   reversePayment,
 } from './grants';
-import { exportLedger, listLedger } from './ledger';
+import { exportLedger, listLedger, reverseLedgerLine } from './ledger';
 import { queueLedgerImport, startLedgerImport } from './ledger-jobs';
 import { LEDGER_WORKBOOK } from './ledger-sheet';
 import { createProgram, getProgram, listPrograms } from './programs';
@@ -428,6 +429,23 @@ export const assistanceRoutes: FastifyPluginAsyncZod = async (app) => {
         .header('content-disposition', contentDisposition('帮扶救助发放台账.xlsx'))
         .send(out);
     },
+  );
+
+  app.post(
+    '/assistance/ledger/:id/reverse',
+    {
+      config: { access: 'assistance:approve' },
+      schema: {
+        tags,
+        summary: 'Reverse a payment of imported history by a reversing line with the reason',
+        description:
+          "The payment is never changed: a reversing line (its amount negated, on the payment's day) is added. A grant's payment is reversed through the grant (POST /assistance/grants/{id}/reverse).",
+        params: Id,
+        body: Reject,
+        response: { 200: LedgerLine },
+      },
+    },
+    (req) => req.run((ctx) => reverseLedgerLine(ctx, req.params.id, req.body.reason)),
   );
 
   app.get(
