@@ -226,8 +226,9 @@ async function writeBatch(ctx: Ctx, households: DemoHousehold[], refs: DemoRefs)
 
 /**
  * Writes the demo ledger's payments as lines of an imported history (origin 'import', with their
- * content keys, so that importing the demo's own export adds nothing), a thousand per transaction,
- * each audited.
+ * content keys, so that importing the demo's own export adds nothing), each audited, in one
+ * transaction: the demo adds its ledger only where the district has none, so a run cut short must
+ * leave nothing behind.
  */
 export async function writeLedger(
   run: ScopedRun,
@@ -235,8 +236,8 @@ export async function writeLedger(
   personIds: ReadonlyMap<string, string>,
   orgIds: ReadonlyMap<string, string>,
 ): Promise<void> {
-  for (const batch of chunks([...payments])) {
-    await run(async (ctx) => {
+  await run(async (ctx) => {
+    for (const batch of chunks([...payments])) {
       const lines = batch.map((p) => ({
         id: randomUUID(),
         org_id: idOf(orgIds, p.orgCode, 'organisation'),
@@ -268,6 +269,6 @@ export async function writeLedger(
           },
         })),
       );
-    });
-  }
+    }
+  });
 }
