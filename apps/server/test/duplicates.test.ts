@@ -419,6 +419,75 @@ describe('merge and dismiss', () => {
     );
   });
 
+  it('refuses a merge that would leave a grant it cannot see on the merged record', async () => {
+    const old = await household({ idNumber: residentId('640104', '1962-02-12', 781), name: '韩梅' });
+    await exit(old.archiveId);
+    const now = await household({ idNumber: residentId('640104', '1962-02-12', 783), name: '韩梅' });
+    const [merged, kept] = [(await detail(old.id)).head.id, (await detail(now.id)).head.id];
+    const xq = await t.db.kysely
+      .selectFrom('orgs')
+      .select('id')
+      .where('code', '=', '640104')
+      .executeTakeFirstOrThrow();
+    const fund = await t.db.kysely
+      .insertInto('funds')
+      .values({ org_id: xq.id, source: 'donation', year: 2013, budget_fen: 1_000_000 })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const program = await t.db.kysely
+      .insertInto('programs')
+      .values({
+        org_id: xq.id,
+        name: '2013年送温暖',
+        aid_type: 'festival',
+        starts_on: '2013-01-01',
+        ends_on: '2013-12-31',
+        fund_sources: ['donation'],
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await t.db.kysely
+      .insertInto('grants')
+      .values({
+        program_id: program.id,
+        org_id: xq.id,
+        person_id: merged,
+        amount_fen: 30_000,
+        basis: '{}',
+        fund_id: fund.id,
+        approvals_needed: 1,
+        proposed_by_name: '马主任',
+      })
+      .execute();
+    // A manager of the union sees both records, not the district's grant.
+    const admin = await t.login('admin');
+    await post(
+      '/api/v1/users',
+      {
+        username: 'hw-manager',
+        displayName: '环卫工会主席',
+        orgCode: '640104001',
+        roles: ['manager'],
+        password: 'union-manager-password',
+      },
+      admin,
+    );
+    await t.db.kysely
+      .updateTable('users')
+      .set({ must_change_password: false })
+      .where('username', '=', 'hw-manager')
+      .execute();
+    const union = await t.login('hw-manager', 'union-manager-password');
+    const c = pairOf(await queue(), merged, kept) as DuplicateCandidate;
+    const res = await post(`/api/v1/registry/duplicates/${c.id}/merge`, { keep: kept }, union);
+    expect(res.statusCode, res.body).toBe(409);
+    expect(res.json().error.details.reason).toBe('grants_elsewhere');
+    // The district can merge them: it sees the grant, which moves.
+    expect(
+      (await post(`/api/v1/registry/duplicates/${c.id}/merge`, { keep: kept }, manager)).statusCode,
+    ).toBe(200);
+  });
+
   it('refuses to put one person twice in a household', async () => {
     // A father recorded twice in his own household: head, and (typo) member.
     const h = await household({ idNumber: residentId('640104', '1955-03-03', 441), name: '杨树' }, [

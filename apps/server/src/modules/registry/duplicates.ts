@@ -438,6 +438,20 @@ export async function mergeDuplicate(ctx: Ctx, id: string, { keep }: MergeDuplic
       .execute()
   ).map((m) => m.household_id);
 
+  // Live grants of the merged record that this scope cannot move (another organisation's program).
+  const everywhere = (
+    await sql<{ n: number }>`select niangjia_live_grants_of(${mergedId}::uuid) as n`.execute(ctx.tx)
+  ).rows[0]?.n;
+  const seen = await ctx.tx
+    .selectFrom('grants')
+    .select(sql<number>`count(*)::int`.as('n'))
+    .where('person_id', '=', mergedId)
+    .where('status', 'not in', ['rejected', 'cancelled'])
+    .executeTakeFirstOrThrow();
+  if (Number(everywhere) > Number(seen.n))
+    throw conflict('The merged record holds grants of a program outside your scope: merge it there', {
+      reason: 'grants_elsewhere',
+    });
   // Grants follow the person (one live grant per person and program: two of one program are a real
   // double grant, to be cancelled first). Ledger lines are never changed: they stay on the merged
   // record, and the kept person's timeline reads them through merged_into.
