@@ -324,6 +324,18 @@ describe.skipIf(!hasChromium && !ci)('browser journey: assistance statistics, le
         ]),
       ]);
     await view(manager, 'assistance-08-ledger-imported');
+
+    // A line of imported history booked in error is reversed, with the reason; it stays, struck.
+    await manager.getByTestId('ledger-reverse').first().click();
+    await manager.getByTestId('ledger-reverse-reason').fill('金额录入错误，原始凭证为 150 元');
+    await manager.getByTestId('ledger-reverse-form-submit').click();
+    await manager.getByTestId('ledger-reversal').first().waitFor();
+    await manager.getByTestId('ledger-reversed').first().waitFor();
+    const rows = await tableTexts(manager, 'ledger-table');
+    expect(
+      rows.filter((row) => row.includes(first.name)).map((row) => row.some((c) => c.startsWith('-1,500.00'))),
+    ).toContain(true);
+    await view(manager, 'assistance-08b-ledger-reversed');
   });
 
   it('shows the ledger without export or import to whoever may only read it', async () => {

@@ -5,10 +5,17 @@ import {
   type ImportStarted,
   type Job,
   type LedgerImportJobResult,
+  type LedgerLine,
   type LedgerPage,
   XLSX_MEDIA_TYPE,
 } from '@niangjia/contracts';
-import { keepPreviousData, useInfiniteQuery, useQuery, useQueryClient } from '@tanstack/react-query';
+import {
+  keepPreviousData,
+  useInfiniteQuery,
+  useMutation,
+  useQuery,
+  useQueryClient,
+} from '@tanstack/react-query';
 import { useCallback } from 'react';
 import { api, download, queryString } from './client';
 
@@ -124,4 +131,17 @@ export function ledgerResultOf(job: Job | undefined): LedgerImportJobResult | un
 export function useRefreshAssistance() {
   const queryClient = useQueryClient();
   return useCallback(() => queryClient.invalidateQueries({ queryKey: assistanceKeys.all }), [queryClient]);
+}
+
+/**
+ * Reverses a payment of imported history by a reversing line with the reason (a grant's payment is
+ * reversed on the grant's page); the ledger and the reports are asked again.
+ */
+export function useReverseLedgerLine() {
+  const refresh = useRefreshAssistance();
+  return useMutation({
+    mutationFn: ({ id, reason }: { id: string; reason: string }) =>
+      api.post<LedgerLine>(`/api/v1/assistance/ledger/${encodeURIComponent(id)}/reverse`, { reason }),
+    onSuccess: () => refresh(),
+  });
 }

@@ -639,6 +639,12 @@ const en: Messages = {
     reversed: 'Reversed',
     reversalReason: 'Reason: {{reason}}',
     reversedHint: 'This payment was reversed and is not counted',
+    reverse: 'Reverse',
+    reverseTitle: 'Reverse: {{name}}, {{amount}} yuan',
+    reverseReason: 'Reason',
+    reverseHelp:
+      'The payment is not changed: a reversing line of the opposite amount is added, and the payment no longer counts.',
+    reverseDone: 'Reversed',
     shown_one: '{{count}} line shown',
     shown_other: '{{count}} lines shown',
     loadMore: 'Load more',

@@ -19,12 +19,13 @@ import dayjs, { type Dayjs } from 'dayjs';
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useSearchParams } from 'react-router';
-import { exportLedger, type LedgerFilters, useLedger } from '../../../api/assistance';
+import { exportLedger, type LedgerFilters, useLedger, useReverseLedgerLine } from '../../../api/assistance';
+import { FormModal } from '../../../components/FormModal';
 import { OrgCodeInput } from '../../../components/OrgCodeInput';
 import { usePermissions } from '../../../lib/access';
 import { DATE_FORMAT, formatDate } from '../../../lib/format';
 import { formatYuan } from '../../../lib/money';
-import { showError } from '../../../lib/notify';
+import { showError, showSuccess } from '../../../lib/notify';
 import { usePageTitle } from '../../../lib/page-title';
 import { codeOptions, useCodeLabel, useCodeLang } from '../../../lib/registry-labels';
 import './ledger.css';
@@ -117,6 +118,10 @@ export default function LedgerPage() {
       .finally(() => setExporting(false));
   };
 
+  const [reversing, setReversing] = useState<LedgerLine | null>(null);
+  const [reverseForm] = Form.useForm<{ reason: string }>();
+  const reverse = useReverseLedgerLine();
+
   const none = <Typography.Text type="secondary">{t('common.none')}</Typography.Text>;
   const personPages = can('registry:read');
 
@@ -196,6 +201,11 @@ export default function LedgerPage() {
           <Tooltip title={t('ledger.reversedHint')}>
             <Tag data-testid="ledger-reversed">{t('ledger.reversed')}</Tag>
           </Tooltip>
+        ) : line.origin === 'import' && can('assistance:approve') ? (
+          // A grant's payment is reversed on the grant's page, with the grant.
+          <Button type="link" size="small" onClick={() => setReversing(line)} data-testid="ledger-reverse">
+            {t('ledger.reverse')}
+          </Button>
         ) : null,
     },
   ];
@@ -333,6 +343,44 @@ export default function LedgerPage() {
           </div>
         ) : null}
       </Card>
+      <FormModal<{ reason: string }>
+        open={reversing !== null}
+        title={
+          reversing
+            ? t('ledger.reverseTitle', {
+                name: reversing.personName,
+                amount: formatYuan(reversing.amountFen),
+              })
+            : ''
+        }
+        form={reverseForm}
+        loading={reverse.isPending}
+        okText={t('ledger.reverse')}
+        testId="ledger-reverse-form"
+        onClose={() => setReversing(null)}
+        onSubmit={(values) => {
+          if (!reversing) return;
+          reverse.mutate(
+            { id: reversing.id, reason: values.reason.trim() },
+            {
+              onSuccess: () => {
+                showSuccess(t('ledger.reverseDone'));
+                setReversing(null);
+              },
+              onError: (error) => showError(error),
+            },
+          );
+        }}
+      >
+        <Typography.Paragraph type="secondary">{t('ledger.reverseHelp')}</Typography.Paragraph>
+        <Form.Item
+          name="reason"
+          label={t('ledger.reverseReason')}
+          rules={[{ required: true, whitespace: true, message: t('validation.required') }]}
+        >
+          <Input.TextArea rows={3} maxLength={500} data-testid="ledger-reverse-reason" />
+        </Form.Item>
+      </FormModal>
     </>
   );
 }
