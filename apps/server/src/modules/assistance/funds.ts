@@ -24,6 +24,20 @@ export async function fundUsage(ctx: Ctx, fundIds: readonly string[]) {
   );
 }
 
+/**
+ * What a central-finance budget may spend on training: its trainingShareOfCentralFunds (a ratio in
+ * ten-thousandths) in force for the organisation on the year's first day; undefined without one.
+ */
+export async function trainingLimitOf(
+  ctx: Ctx,
+  orgId: string,
+  year: number,
+  budgetFen: number,
+): Promise<number | undefined> {
+  const share = await parameterFor(ctx, orgId, 'trainingShareOfCentralFunds', `${year}-01-01`);
+  return share ? Math.floor((budgetFen * share.value) / 10_000) : undefined;
+}
+
 export async function listFunds(ctx: Ctx, q: FundQuery): Promise<FundView[]> {
   let query = ctx.tx
     .selectFrom('funds as f')
@@ -82,8 +96,7 @@ export async function setFund(ctx: Ctx, input: SetFund): Promise<FundView> {
       });
     // Central-finance funds: training may keep at most its share of the new budget too.
     if (input.source === 'central_finance' && (u?.training ?? 0) > 0) {
-      const share = await parameterFor(ctx, org.id, 'trainingShareOfCentralFunds', `${input.year}-01-01`);
-      const limit = share ? Math.floor((input.budgetFen * share.value) / 10_000) : 0;
+      const limit = (await trainingLimitOf(ctx, org.id, input.year, input.budgetFen)) ?? 0;
       if ((u?.training ?? 0) > limit)
         throw conflict('Training would pass its share of the smaller budget', {
           code: 'training_share',

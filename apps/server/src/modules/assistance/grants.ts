@@ -20,7 +20,8 @@ import { parameterFor } from '../policy/service';
 import { matchingHouseholds } from '../registry/households';
 import { maskBankCard } from '../registry/people';
 import { type Cap, type CapInputs, type CapTarget, capsFor } from './caps';
-import { contentKey, LEDGER_LINE_COLUMNS } from './ledger';
+import { fundUsage, trainingLimitOf } from './funds';
+import { contentKey, insertReversal, LEDGER_LINE_COLUMNS } from './ledger';
 import { type ProgramRow, programRow } from './programs';
 
 /**
@@ -488,21 +489,17 @@ async function commitToFund(
     .where('id', '=', fundId)
     .forUpdate()
     .executeTakeFirstOrThrow();
-  const { rows } = await sql<{ used: string; training: string }>`
-    select coalesce(sum(g.amount_fen), 0)::text as used,
-           coalesce(sum(g.amount_fen) filter (where p.aid_type = 'training'), 0)::text as training
-    from grants g join programs p on p.id = g.program_id
-    where g.fund_id = ${fundId} and g.status in ('approved', 'objected', 'paid')`.execute(ctx.tx);
-  let used = Number(rows[0]?.used ?? 0);
-  let training = Number(rows[0]?.training ?? 0);
+  const usage = (await fundUsage(ctx, [fundId])).get(fundId) ?? { committed: 0, paid: 0, training: 0 };
+  let used = usage.committed + usage.paid;
+  let training = usage.training;
   let trainingLimit: number | null = null;
   if (aidType === 'training' && fund.source === 'central_finance') {
-    const share = await parameterFor(ctx, fund.org_id, 'trainingShareOfCentralFunds', `${fund.year}-01-01`);
-    if (!share)
+    const limit = await trainingLimitOf(ctx, fund.org_id, fund.year, fund.budget_fen);
+    if (limit === undefined)
       throw refused('No share of central-finance funds for training is set', 'no_cap_parameter', {
         missing: 'trainingShareOfCentralFunds',
       });
-    trainingLimit = Math.floor((fund.budget_fen * share.value) / 10_000);
+    trainingLimit = limit;
   }
   const fits: string[] = [];
   const refusedIds = new Map<string, string>();
@@ -806,42 +803,7 @@ export async function reversePayment(ctx: Ctx, id: string, input: ReversePayment
     )
     .executeTakeFirst();
   if (!payment) throw new AppError('internal', 'A paid grant without its payment line');
-  const lineId = randomUUID();
-  const today = todayInShanghai();
-  await bulkInsert(
-    ctx.tx,
-    'ledger_entries',
-    {
-      ...LEDGER_LINE_COLUMNS,
-      kind: 'text',
-      grant_id: 'uuid',
-      reverses: 'uuid',
-      reason: 'text',
-      method: 'text',
-    },
-    [
-      {
-        id: lineId,
-        org_id: payment.org_id,
-        person_id: payment.person_id,
-        aid_type: payment.aid_type,
-        fund_source: payment.fund_source,
-        amount_fen: -payment.amount_fen,
-        // In the year of the payment it undoes, so that the year's figures are what stood.
-        paid_on: payment.paid_on,
-        program_name: payment.program_name,
-        paid_by: ctx.actor.displayName,
-        origin: 'grant',
-        content_key: payment.content_key,
-        created_by: ctx.actor.userId || null,
-        kind: 'reversal',
-        grant_id: id,
-        reverses: payment.id,
-        reason: `${today} 冲正：${input.reason}`,
-        method: payment.method,
-      },
-    ],
-  );
+  const lineId = await insertReversal(ctx, payment, input.reason);
   const status = input.cancel ? 'cancelled' : 'approved';
   await ctx.tx
     .updateTable('grants')

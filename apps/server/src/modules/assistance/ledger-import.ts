@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { ImportProblem, LedgerImportResult } from '@niangjia/contracts';
-import { bulkInsert, isUniqueViolation, sql } from '@niangjia/db';
+import { bulkInsert, sql } from '@niangjia/db';
 import { maskResidentId, residentIdFacts } from '@niangjia/domain';
 import type { Ctx } from '../../http/context';
 import { type AuditEvent, auditMany } from '../audit/service';
 import { findOrg } from '../orgs/service';
-import type { Runner } from '../registry/survey-import';
+import { batchWriter, type Runner } from '../registry/survey-import';
 import { readWorkbook } from '../registry/workbook';
 import { contentKey, LEDGER_LINE_COLUMNS } from './ledger';
 import { LEDGER_PAYMENTS, type LedgerRow } from './ledger-sheet';
@@ -19,13 +19,6 @@ export interface LedgerImportOptions {
   /** Rows per transaction (tests make it small to cross batch borders). */
   batchSize?: number;
   onProgress?: (rowsRead: number) => Promise<void> | void;
-}
-
-/** Thrown inside a dry run's transaction so that nothing it wrote is kept. */
-class DryRun extends Error {
-  constructor(readonly outcome: unknown) {
-    super('dry run');
-  }
 }
 
 interface RowIn {
@@ -95,21 +88,8 @@ export async function importLedger(
   /** People a dry run would have registered (ID number → name): later rows meet them as known. */
   const planned = new Map<string, string>();
 
-  const attempt = async <T>(fn: (ctx: Ctx) => Promise<T>): Promise<T> => {
-    for (let tries = 1; ; tries++) {
-      try {
-        if (!dryRun) return await run(fn);
-        await run(async (ctx) => {
-          throw new DryRun(await fn(ctx));
-        });
-      } catch (err) {
-        if (err instanceof DryRun) return err.outcome as T;
-        // A person registered meanwhile by someone else: plan the batch again.
-        if (isUniqueViolation(err) && tries < 3) continue;
-        throw err;
-      }
-    }
-  };
+  // A person registered meanwhile by someone else makes a batch be planned again (batchWriter).
+  const attempt = batchWriter(run, dryRun);
 
   const flush = async (rows: RowIn[]) => {
     const { outcomes, registered, counted } = await attempt((ctx) =>

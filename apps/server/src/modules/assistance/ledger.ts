@@ -242,31 +242,7 @@ export async function reverseLedgerLine(ctx: Ctx, id: string, reason: string): P
     .executeTakeFirst();
   if (done)
     throw conflict('The payment is reversed already', { code: 'already_reversed', zh: '该笔发放已冲正' });
-  const reversalId = randomUUID();
-  const reversing = ctx.tx.insertInto('ledger_entries').values({
-    id: reversalId,
-    org_id: line.org_id,
-    person_id: line.person_id,
-    kind: 'reversal',
-    aid_type: line.aid_type,
-    fund_source: line.fund_source,
-    amount_fen: -line.amount_fen,
-    paid_on: line.paid_on,
-    program_name: line.program_name,
-    paid_by: ctx.actor.displayName,
-    origin: line.origin,
-    content_key: line.content_key,
-    reverses: id,
-    reason: `${todayInShanghai()} 冲正：${reason}`,
-    created_by: ctx.actor.userId || null,
-  });
-  try {
-    await reversing.execute();
-  } catch (err) {
-    if (isUniqueViolation(err))
-      throw conflict('The payment is reversed already', { code: 'already_reversed', zh: '该笔发放已冲正' });
-    throw err;
-  }
+  const reversalId = await insertReversal(ctx, line, reason);
   await audit(ctx, {
     action: 'create',
     entity: 'ledger_entry',
@@ -275,6 +251,61 @@ export async function reverseLedgerLine(ctx: Ctx, id: string, reason: string): P
     after: { kind: 'reversal', reverses: id, amountFen: -line.amount_fen, reason },
   });
   return lineView(ctx, id);
+}
+
+/** A payment line as stored, what its reversal copies. */
+interface PaymentLine {
+  id: string;
+  org_id: string;
+  person_id: string;
+  aid_type: string;
+  fund_source: string;
+  amount_fen: number;
+  paid_on: string;
+  program_name: string | null;
+  origin: string;
+  content_key: string;
+  method: string | null;
+  grant_id: string | null;
+}
+
+/**
+ * Adds the reversing line of a payment (of imported history, or of a grant): its amount negated, on
+ * the payment's own day so that the year's figures are what stood, with the reason and who reversed
+ * it. The unique index on `reverses` refuses a second reversal, also one made at the same moment.
+ * Returns the new line's id.
+ */
+export async function insertReversal(ctx: Ctx, payment: PaymentLine, reason: string): Promise<string> {
+  const id = randomUUID();
+  try {
+    await ctx.tx
+      .insertInto('ledger_entries')
+      .values({
+        id,
+        org_id: payment.org_id,
+        person_id: payment.person_id,
+        kind: 'reversal',
+        aid_type: payment.aid_type,
+        fund_source: payment.fund_source,
+        amount_fen: -payment.amount_fen,
+        paid_on: payment.paid_on,
+        program_name: payment.program_name,
+        paid_by: ctx.actor.displayName,
+        origin: payment.origin,
+        content_key: payment.content_key,
+        method: payment.method,
+        grant_id: payment.grant_id,
+        reverses: payment.id,
+        reason: `${todayInShanghai()} 冲正：${reason}`,
+        created_by: ctx.actor.userId || null,
+      })
+      .execute();
+  } catch (err) {
+    if (isUniqueViolation(err))
+      throw conflict('The payment is reversed already', { code: 'already_reversed', zh: '该笔发放已冲正' });
+    throw err;
+  }
+  return id;
 }
 
 async function lineView(ctx: Ctx, id: string): Promise<LedgerLine> {

@@ -36,7 +36,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { badRequest } from '../../http/errors';
 import { audit } from '../audit/service';
-import { contentDisposition } from '../registry/import-routes';
+import { contentDisposition, isZip } from '../registry/import-routes';
 import { writeWorkbook } from '../registry/workbook';
 import { listFunds, setFund } from './funds';
 import {
@@ -385,7 +385,7 @@ export const assistanceRoutes: FastifyPluginAsyncZod = async (app) => {
       const body = req.body as unknown;
       if (!Buffer.isBuffer(body) || body.length === 0)
         throw badRequest('No file received', [{ path: ['body'], message: '没有收到文件' }]);
-      if (body.length < 4 || body.readUInt32LE(0) !== 0x04034b50)
+      if (!isZip(body))
         throw badRequest('Not an .xlsx workbook', [
           { path: ['body'], message: '文件不是 .xlsx 工作簿（请在表格软件中另存为 .xlsx 格式）' },
         ]);

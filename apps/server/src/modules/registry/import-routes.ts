@@ -15,7 +15,7 @@ import { queueSurveyImport, startSurveyImport } from './survey-jobs';
 import { SURVEY_WORKBOOK, writeWorkbook } from './workbook';
 
 /** An .xlsx file is a zip archive: it starts with a local file header. */
-const isZip = (b: Buffer) => b.length >= 4 && b.readUInt32LE(0) === 0x04034b50;
+export const isZip = (b: Buffer) => b.length >= 4 && b.readUInt32LE(0) === 0x04034b50;
 
 /** The survey workbook from the browser: upload → preview (a dry-run job) → import (a job), its template, and the export of a filtered list. */
 export const importRoutes: FastifyPluginAsyncZod = async (app) => {

@@ -61,6 +61,28 @@ class DryRun extends Error {
   }
 }
 
+/**
+ * How an import writes a batch: a unit of work that keeps its writes, or (dry run) only tells what
+ * it would have done. A batch that meets a concurrent writer's row (a unique violation) is planned
+ * again from scratch, up to three times.
+ */
+export function batchWriter(run: Runner, dryRun: boolean) {
+  return async <T>(fn: (ctx: Ctx) => Promise<T>): Promise<T> => {
+    for (let tries = 1; ; tries++) {
+      try {
+        if (!dryRun) return await run(fn);
+        await run(async (ctx) => {
+          throw new DryRun(await fn(ctx));
+        });
+      } catch (err) {
+        if (err instanceof DryRun) return err.outcome as T;
+        if (isUniqueViolation(err) && tries < 3) continue;
+        throw err;
+      }
+    }
+  };
+}
+
 /** Why a row is refused: the column it belongs to and the reason, in the readers' words. */
 interface Refusal {
   column: string;
@@ -864,22 +886,7 @@ export async function importSurvey(
   const fresh = new Map<string, FreshHousehold>();
   const orgs = new Orgs();
 
-  // A unit of work that keeps its writes, or (dry run) only tells what it would have done. A
-  // batch that meets a concurrent writer's row (a unique violation) is planned again from scratch.
-  const attempt = async <T>(fn: (ctx: Ctx) => Promise<T>): Promise<T> => {
-    for (let tries = 1; ; tries++) {
-      try {
-        if (!dryRun) return await run(fn);
-        await run(async (ctx) => {
-          throw new DryRun(await fn(ctx));
-        });
-      } catch (err) {
-        if (err instanceof DryRun) return err.outcome as T;
-        if (isUniqueViolation(err) && tries < 3) continue;
-        throw err;
-      }
-    }
-  };
+  const attempt = batchWriter(run, dryRun);
   const refuse = (sheet: string, row: number, r: Refusal) =>
     report.errors.push({ sheet, row, column: r.column, message: r.message });
 
